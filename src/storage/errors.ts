@@ -26,6 +26,13 @@ export class StorageError extends Error {
     super(message);
     this.name = 'StorageError';
   }
+
+  /**
+   * For Compacted on a continued (paged) list: a continue token with rv -1
+   * that resumes the list at the latest revision (kube-apiserver puts it in
+   * the 410 Status' metadata.continue).
+   */
+  continueToken?: string;
 }
 
 export const keyNotFound = (key: string) => new StorageError('KeyNotFound', key, `key not found: ${key}`);
@@ -36,6 +43,12 @@ export const unreachable = (key: string, why: string) => new StorageError('Unrea
 export const invalidResourceVersion = (why: string) => new StorageError('InvalidResourceVersion', '', why);
 export const compacted = (requested: number, oldest: number) =>
   new StorageError('Compacted', '', `too old resource version: ${requested} (${oldest})`, oldest);
+/** A paged list whose continue revision was compacted; `continueToken` resumes at the latest revision. */
+export const compactedContinue = (requested: number, oldest: number, continueToken: string) => {
+  const err = compacted(requested, oldest);
+  err.continueToken = continueToken;
+  return err;
+};
 export const tooLargeResourceVersion = (requested: number, current: number) =>
   new StorageError('TooLargeResourceVersion', '', `Too large resource version: ${requested}, current: ${current}`, current);
 export const invalidContinue = (why: string) => new StorageError('InvalidContinue', '', why);

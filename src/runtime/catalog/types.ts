@@ -32,7 +32,10 @@ export type SpecialKind =
   | 'JSONSchemaPropsOrArray' | 'JSONSchemaPropsOrBool' | 'JSONSchemaPropsOrStringArray';
 
 export interface FieldDef {
-  /** JSON name (equal to the protobuf field name in Kubernetes' protos). */
+  /**
+   * JSON name (equal to the protobuf field name in Kubernetes' protos, except
+   * apiextensions JSONSchemaProps' `$ref`, `$schema` and `x-kubernetes-*`).
+   */
   name: string;
   /** Protobuf field number. */
   number: number;
@@ -70,6 +73,12 @@ export interface MessageDef {
   openapiName: string;
   fields: FieldDef[];
   special?: SpecialKind;
+  /**
+   * `+structType` marker on the message itself (e.g. LabelSelector, OwnerReference,
+   * RoleRef: `atomic`): the object is replaced as a whole by apply and merge.
+   * (Added by the catalog generator; optional.)
+   */
+  structType?: 'atomic' | 'granular';
 }
 
 /** A top-level kind: a message with ObjectMeta metadata (or a review/option type served by the API). */

@@ -35,8 +35,22 @@ const omitsValue = new Set<FieldErrorType>(['FieldValueRequired', 'FieldValueFor
 
 const NoValue = Symbol('omitValue');
 
+/**
+ * A bad value whose printed form is given verbatim. Kubernetes prints
+ * non-scalar bad values with Go's `%#v` (`map[string]string{"app":"x"}`) or,
+ * for types with a String method, that string (a Quantity prints `500m`);
+ * validators build that text and wrap it in a RawValue.
+ */
+export class RawValue {
+  constructor(readonly text: string) {}
+  toJSON(): string {
+    return this.text;
+  }
+}
+
 /** Formats a bad value the way Go's %#v-ish printing in field errors does. */
 function formatValue(v: unknown): string {
+  if (v instanceof RawValue) return v.text;
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   if (v === null || v === undefined) return 'null';

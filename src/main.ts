@@ -1,0 +1,140 @@
+/**
+ * `kapi`: the command line. `kapi serve` parses flags → options → a running
+ * server on the embedded SQLite store; SIGTERM/SIGINT shut it down gracefully.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseServeOptions, serveUsage, type ServeOptions } from './options/serve.js';
+import { ensurePki } from './server/certs/pki.js';
+import { SecureServer, WaitGroup } from './server/server.js';
+import { buildHandlerChain } from './server/chain.js';
+import { APIServer } from './server/apiserver.js';
+import { unionAuthenticator } from './authn/interfaces.js';
+import { newX509Authenticator } from './authn/x509.js';
+import { newPrivilegedGroupAuthorizer, unionAuthorizer } from './authz/interfaces.js';
+import { writeKubeconfig } from './server/kubeconfig.js';
+import { openSqliteKV } from './storage/sqlite/kv.js';
+import { newKvStorage } from './storage/kvstore/store.js';
+import { versionInfo } from './server/version.js';
+
+const usage = `kapi — a Kubernetes API server
+
+Usage:
+  kapi serve [flags]   Start the API server (see: kapi serve --help)
+  kapi version         Print the Kubernetes version kapi serves
+`;
+
+/** Paths anyone may read (kube-apiserver's system:public-info-viewer role). */
+function isPublicPath(path: string): boolean {
+  return /^\/(healthz|livez|readyz)(\/.*)?$/.test(path) || path === '/version' || path === '/version/';
+}
+
+/** A started server, for tests and the CLI. */
+export interface RunningServer {
+  port: number;
+  kubeconfigPath: string;
+  stop(): Promise<void>;
+}
+
+/** Starts kapi with completed options. */
+export async function startServer(opts: ServeOptions, log: (line: string) => void = (l) => process.stderr.write(l + '\n')): Promise<RunningServer> {
+  const started = Date.now();
+  mkdirSync(opts.dataDir, { recursive: true });
+  const pki = await ensurePki({
+    certDir: opts.certDir,
+    extraSans: [opts.bindAddress, opts.advertiseAddress],
+    tlsCertFile: opts.tlsCertFile || undefined,
+    tlsPrivateKeyFile: opts.tlsPrivateKeyFile || undefined,
+    clientCaFile: opts.clientCaFile || undefined,
+  });
+  const kv = openSqliteKV({ path: join(opts.dataDir, 'kapi.db') });
+  const storage = newKvStorage(kv);
+  let shuttingDown = false;
+  const shutdownController = new AbortController();
+  const inFlight = new WaitGroup();
+  let port = opts.securePort;
+  const hostFor = (addr: string) => (addr.includes(':') ? `[${addr}]` : addr);
+  const authorizer = unionAuthorizer([newPrivilegedGroupAuthorizer()]);
+  const api = new APIServer({
+    storage,
+    authorizer,
+    caCertPem: pki.caCertPem,
+    saKeyPem: pki.saKeyPem,
+    maxRequestBytes: opts.maxRequestBytes,
+    serverAddress: () => `${hostFor(opts.advertiseAddress)}:${port}`,
+    readyChecks: [{ name: 'etcd', check: () => kv.healthy() }],
+    shuttingDown: () => shuttingDown,
+  });
+  await api.bootstrap();
+  const handler = buildHandlerChain(api.handler, {
+    authenticator: unionAuthenticator([newX509Authenticator()]),
+    authorizer,
+    publicPaths: isPublicPath,
+    shutdownSignal: shutdownController.signal,
+    inFlight,
+  });
+  const server = new SecureServer(
+    { bindAddress: opts.bindAddress, port: opts.securePort, certPem: pki.servingCertPem, keyPem: pki.servingKeyPem, clientCaPem: pki.caCertPem },
+    handler,
+  );
+  const addr = await server.listen();
+  port = addr.port;
+  const url = `https://${hostFor(opts.advertiseAddress)}:${port}`;
+  writeKubeconfig(opts.kubeconfigOut, { server: url, caCertPem: pki.caCertPem, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem });
+  log(`kapi ${versionInfo().gitVersion} serving on ${url} (store ${join(opts.dataDir, 'kapi.db')}), ready in ${Date.now() - started} ms`);
+  log(`export KUBECONFIG=${opts.kubeconfigOut}`);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    port,
+    kubeconfigPath: opts.kubeconfigOut,
+    stop() {
+      stopping ??= (async () => {
+        shuttingDown = true;
+        const closing = server.close(inFlight, 10_000);
+        // Long-running requests (watches) end at once; others may finish.
+        shutdownController.abort();
+        await closing;
+        await kv.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** The CLI entry point. */
+export async function main(argv: string[]): Promise<void> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    process.stdout.write(usage);
+    return;
+  }
+  if (cmd === 'version') {
+    process.stdout.write(JSON.stringify(versionInfo(), null, 2) + '\n');
+    return;
+  }
+  if (cmd !== 'serve') throw new Error(`unknown command ${JSON.stringify(cmd)}\n${usage}`);
+  const opts = parseServeOptions(rest);
+  if (opts.help) {
+    process.stdout.write(serveUsage());
+    return;
+  }
+  const running = await startServer(opts, (l) => process.stdout.write(l + '\n'));
+  let signalled = false;
+  const onSignal = (sig: string) => {
+    if (signalled) {
+      process.exit(1);
+    }
+    signalled = true;
+    process.stdout.write(`kapi: ${sig} received, shutting down\n`);
+    running.stop().then(
+      () => process.exit(0),
+      (err) => {
+        process.stderr.write(`kapi: shutdown failed: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+}

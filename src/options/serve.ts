@@ -1,0 +1,77 @@
+/**
+ * `kapi serve` options: kube-apiserver's flag names where they exist, plus
+ * kapi's own (`--data-dir`, `--kubeconfig-out`).
+ */
+import { resolve, join } from 'node:path';
+import { isIP } from 'node:net';
+import { flagUsage, parseFlags, type FlagSpec } from './flags.js';
+
+export const serveFlags: FlagSpec[] = [
+  { name: 'secure-port', type: 'int', default: '6443', help: 'The port on which to serve HTTPS (HTTP/2 and HTTP/1.1). 0 picks a free port.' },
+  { name: 'bind-address', type: 'string', default: '127.0.0.1', help: 'The IP address on which to listen. 0.0.0.0 or :: for all interfaces.' },
+  { name: 'advertise-address', type: 'string', default: '', help: 'The IP address on which to advertise the apiserver to clients (in the kubeconfig and discovery). Defaults to the bind address.' },
+  { name: 'cert-dir', type: 'string', default: '', help: 'The directory where the generated CA, serving and admin certificates are kept. Defaults to <data-dir>/pki.' },
+  { name: 'tls-cert-file', type: 'string', default: '', help: 'File containing the serving certificate (PEM). If unset, a certificate signed by the generated CA is used.' },
+  { name: 'tls-private-key-file', type: 'string', default: '', help: 'File containing the private key matching --tls-cert-file.' },
+  { name: 'client-ca-file', type: 'string', default: '', help: 'CA bundle used to verify client certificates. If unset, the generated CA is used.' },
+  { name: 'service-cluster-ip-range', type: 'string', default: '10.96.0.0/12', help: 'CIDR range from which Service cluster IPs are allocated.' },
+  { name: 'data-dir', type: 'string', default: './.kapi', help: 'Directory for the embedded SQLite store and generated files.' },
+  { name: 'kubeconfig-out', type: 'string', default: '', help: 'Where to write the admin kubeconfig. Defaults to <data-dir>/admin.kubeconfig.' },
+  { name: 'max-request-bytes', type: 'int', default: '3145728', help: 'Largest request body accepted; larger bodies get 413.' },
+  { name: 'shutdown-delay-duration', type: 'duration', default: '0s', help: 'Time to keep serving after SIGTERM before refusing new requests.' },
+  { name: 'help', type: 'bool', default: 'false', help: 'Show this help.' },
+];
+
+/** Completed options for the server. */
+export interface ServeOptions {
+  securePort: number;
+  bindAddress: string;
+  advertiseAddress: string;
+  certDir: string;
+  tlsCertFile: string;
+  tlsPrivateKeyFile: string;
+  clientCaFile: string;
+  serviceClusterIpRange: string;
+  dataDir: string;
+  kubeconfigOut: string;
+  maxRequestBytes: number;
+  help: boolean;
+}
+
+export function serveUsage(): string {
+  return `Usage: kapi serve [flags]\n\nStarts the Kubernetes API server on the embedded SQLite store.\n\nFlags:\n${flagUsage(serveFlags)}\n`;
+}
+
+/** Parses and validates `kapi serve` flags. Throws with a clear message on bad input. */
+export function parseServeOptions(argv: string[]): ServeOptions {
+  const { values, args } = parseFlags(argv, serveFlags);
+  if (args.length > 0) throw new Error(`unexpected arguments: ${args.join(' ')}`);
+  const dataDir = resolve(values['data-dir']);
+  const port = Number(values['secure-port']);
+  if (port < 0 || port > 65535) throw new Error(`--secure-port ${port} must be between 0 and 65535`);
+  const bind = values['bind-address'];
+  if (!isIP(bind)) throw new Error(`--bind-address ${JSON.stringify(bind)} is not a valid IP address`);
+  const adv = values['advertise-address'];
+  if (adv !== '' && !isIP(adv)) throw new Error(`--advertise-address ${JSON.stringify(adv)} is not a valid IP address`);
+  const cidr = values['service-cluster-ip-range'];
+  if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(cidr) && !/^[0-9a-fA-F:]+\/\d+$/.test(cidr)) {
+    throw new Error(`--service-cluster-ip-range ${JSON.stringify(cidr)} is not a valid CIDR`);
+  }
+  if ((values['tls-cert-file'] === '') !== (values['tls-private-key-file'] === '')) {
+    throw new Error('--tls-cert-file and --tls-private-key-file must be given together');
+  }
+  return {
+    securePort: port,
+    bindAddress: bind,
+    advertiseAddress: adv || (bind === '0.0.0.0' || bind === '::' ? '127.0.0.1' : bind),
+    certDir: values['cert-dir'] ? resolve(values['cert-dir']) : join(dataDir, 'pki'),
+    tlsCertFile: values['tls-cert-file'],
+    tlsPrivateKeyFile: values['tls-private-key-file'],
+    clientCaFile: values['client-ca-file'],
+    serviceClusterIpRange: cidr,
+    dataDir,
+    kubeconfigOut: values['kubeconfig-out'] ? resolve(values['kubeconfig-out']) : join(dataDir, 'admin.kubeconfig'),
+    maxRequestBytes: Number(values['max-request-bytes']),
+    help: values.help === 'true',
+  };
+}

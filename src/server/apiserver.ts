@@ -1,0 +1,192 @@
+/**
+ * Assembles the API server: storage, one generic store per resource, the
+ * special endpoints (reviews, tokens, bindings), the namespace lifecycle,
+ * discovery and OpenAPI, behind the filter chain.
+ */
+import type { HttpHandler, HttpRequest, HttpResponse } from './http.js';
+import type { Storage } from '../storage/interface.js';
+import { APIInstaller } from '../endpoints/installer.js';
+import { builtinResources, defineResource, storagePrefixOf, type ResourceSpec } from '../registry/definitions.js';
+import { GenericStore, type RequestScope, type StoreHooks } from '../registry/generic/store.js';
+import { newAdmissionChain, type Admission } from '../admission/interfaces.js';
+import { contextOf } from '../endpoints/request/context.js';
+import { writeError, writeObject } from '../endpoints/handlers/responsewriters.js';
+import { negotiateOutput } from '../endpoints/negotiation/negotiate.js';
+import { newBadRequest, newNotFound, newRouteNotFound, StatusError } from '../runtime/errors.js';
+import type { KubeObject } from '../runtime/object.js';
+import { createDiscoveryHandler } from '../endpoints/discovery/handler.js';
+import { createOpenAPIHandler } from '../endpoints/openapi/handler.js';
+import { HealthEndpoint, type HealthCheck } from './healthz/healthz.js';
+import { versionInfo } from './version.js';
+import type { Authorizer } from '../authz/interfaces.js';
+import { selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview } from '../registry/reviews/reviews.js';
+import { issueToken, TokenSigner } from '../registry/core/token.js';
+import { namespaceHooks, NamespaceLifecycle } from '../registry/core/namespace.js';
+import { eventsConversion } from '../registry/events/conversion.js';
+import { podHooks, bindingEndpoint, evictionEndpoint, podLogEndpoint, podConnectEndpoint } from '../registry/core/pod.js';
+
+export interface APIServerConfig {
+  storage: Storage;
+  authorizer: Authorizer;
+  caCertPem: string;
+  saKeyPem: string;
+  maxRequestBytes: number;
+  /** `host:port` clients should use (discovery's serverAddressByClientCIDRs). */
+  serverAddress: () => string;
+  /** Extra readiness checks (storage). */
+  readyChecks: HealthCheck[];
+  /** True once shutdown began: /readyz fails. */
+  shuttingDown: () => boolean;
+}
+
+/** The API server's request handler and its stores. */
+export class APIServer {
+  readonly installer = new APIInstaller();
+  readonly stores = new Map<string, GenericStore>();
+  readonly admission: Admission = newAdmissionChain([]);
+  readonly namespaces: NamespaceLifecycle;
+  private readonly healthz: HealthEndpoint;
+  private readonly livez: HealthEndpoint;
+  private readonly readyz: HealthEndpoint;
+  private readonly discovery;
+  private readonly openapi;
+  private readonly signer: TokenSigner;
+
+  constructor(private readonly config: APIServerConfig) {
+    this.signer = new TokenSigner(config.saKeyPem);
+    this.namespaces = new NamespaceLifecycle(this.stores, config.caCertPem);
+    for (const spec of builtinResources) this.installResource(spec);
+    this.installSpecialEndpoints();
+    const ping: HealthCheck = { name: 'ping', check: () => true };
+    const log: HealthCheck = { name: 'log', check: () => true };
+    const shutdown: HealthCheck = { name: 'shutdown', check: () => !config.shuttingDown() };
+    this.healthz = new HealthEndpoint('/healthz', [ping, log, ...config.readyChecks]);
+    this.livez = new HealthEndpoint('/livez', [ping, log, ...config.readyChecks]);
+    this.readyz = new HealthEndpoint('/readyz', [ping, log, ...config.readyChecks, shutdown]);
+    const defs = () => this.installer.definitions();
+    this.discovery = createDiscoveryHandler({ definitions: defs, serverAddress: config.serverAddress });
+    this.openapi = createOpenAPIHandler({ definitions: defs });
+  }
+
+  private installResource(spec: ResourceSpec): void {
+    const def = defineResource(spec);
+    if (spec.createOnly) return; // served by installSpecialEndpoints
+    let hooks: StoreHooks = {};
+    if (spec.group === '' && spec.resource === 'namespaces') hooks = namespaceHooks(this.namespaces);
+    if (spec.group === '' && spec.resource === 'pods') hooks = podHooks();
+    if (spec.group === 'events.k8s.io') hooks = eventsConversion;
+    const store = new GenericStore(def, this.config.storage, (ns) => this.namespaces.phase(ns), hooks, storagePrefixOf(spec));
+    this.stores.set(`${spec.group}/${spec.resource}`, store);
+    this.installer.install({ def, store, maxRequestBytes: this.config.maxRequestBytes, admission: this.admission });
+  }
+
+  /** The store of a resource (`""/pods`, `apps/deployments`). */
+  store(group: string, resource: string): GenericStore {
+    const s = this.stores.get(`${group}/${resource}`);
+    if (!s) throw new Error(`no store for ${group}/${resource}`);
+    return s;
+  }
+
+  private installSpecialEndpoints(): void {
+    const authorizer = this.config.authorizer;
+    const userOf = (ctx: { user?: import('../endpoints/request/context.js').UserInfo }) => {
+      if (!ctx.user) throw newBadRequest('no user');
+      return ctx.user;
+    };
+    for (const spec of builtinResources.filter((s) => s.createOnly)) {
+      const def = defineResource(spec);
+      const message = def.message;
+      const base = { group: spec.group, version: spec.version, kind: spec.kind, message, code: 201 };
+      let create: (ctx: import('../endpoints/request/context.js').RequestContext, body: KubeObject) => Promise<unknown> | unknown;
+      switch (spec.kind) {
+        case 'SelfSubjectAccessReview':
+          create = (ctx, body) => selfSubjectAccessReview(authorizer, userOf(ctx), body);
+          break;
+        case 'SelfSubjectRulesReview':
+          create = (ctx, body) => selfSubjectRulesReview(authorizer, userOf(ctx), body);
+          break;
+        case 'SelfSubjectReview':
+          create = (ctx, body) => selfSubjectReview(userOf(ctx), body);
+          break;
+        default:
+          continue;
+      }
+      this.installer.installCreateOnly(spec.group, spec.version, spec.resource, { ...base, create: async (ctx, _info, body) => create(ctx, body) }, def);
+    }
+    const saStore = this.store('', 'serviceaccounts');
+    this.installer.installCreateOnly('', 'v1', 'serviceaccounts/token', {
+      group: 'authentication.k8s.io',
+      version: 'v1',
+      kind: 'TokenRequest',
+      message: 'k8s.io.api.authentication.v1.TokenRequest',
+      code: 201,
+      create: async (ctx, info, body) => {
+        const sa = await saStore.get(scopeOf(ctx, info), info.name);
+        return issueToken(this.signer, sa, body);
+      },
+    });
+    const pods = this.store('', 'pods');
+    this.installer.installCreateOnly('', 'v1', 'pods/binding', bindingEndpoint(pods));
+    this.installer.installCreateOnly('', 'v1', 'pods/eviction', evictionEndpoint(pods));
+    this.installer.installConnect('', 'v1', 'pods/log', podLogEndpoint(pods));
+    for (const sub of ['exec', 'attach', 'portforward', 'proxy']) this.installer.installConnect('', 'v1', `pods/${sub}`, podConnectEndpoint(pods, sub));
+  }
+
+  /** Creates the default namespaces and their ServiceAccount/ConfigMap. */
+  async bootstrap(): Promise<void> {
+    await this.namespaces.bootstrap(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+  }
+
+  /** The innermost handler: routes non-resource paths, then resource requests. */
+  readonly handler: HttpHandler = async (req: HttpRequest, res: HttpResponse) => {
+    const ctx = contextOf(req);
+    const path = ctx.url.pathname;
+    const method = req.method ?? 'GET';
+    const info = ctx.requestInfo;
+    try {
+      if (info && info.isResourceRequest) {
+        await this.installer.handle(req, res, ctx, info);
+        return;
+      }
+      if (method === 'GET' || method === 'HEAD') {
+        if (await this.healthz.serve(req, res, path, ctx.query)) return;
+        if (await this.livez.serve(req, res, path, ctx.query)) return;
+        if (await this.readyz.serve(req, res, path, ctx.query)) return;
+        if (path === '/version' || path === '/version/') {
+          writeObject(req, res, 200, versionInfo(), { format: 'json', contentType: 'application/json' }, ctx.query);
+          return;
+        }
+        if (this.discovery(req, res, path)) return;
+        if (this.openapi(req, res, path, ctx.query)) return;
+        if (path === '/' || path === '') {
+          const paths = ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/readyz', '/openapi/v2', '/openapi/v3', '/version'];
+          for (const d of this.installer.definitions()) if (d.group !== '') paths.push(`/apis/${d.group}`, `/apis/${d.group}/${d.version}`);
+          writeObject(req, res, 200, { paths: [...new Set(paths)].sort() }, { format: 'json', contentType: 'application/json' }, ctx.query);
+          return;
+        }
+      }
+      if (path.startsWith('/api/') || path.startsWith('/apis/') || path === '/api' || path === '/apis') {
+        throw newRouteNotFound();
+      }
+      res.statusCode = 404;
+      res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.end('404 page not found\n');
+    } catch (err) {
+      let choice;
+      try {
+        choice = negotiateOutput(req.headers.accept, { allowProtobuf: false, allowViews: false });
+      } catch {
+        choice = undefined;
+      }
+      writeError(req, res, err instanceof StatusError ? err : err, choice);
+    }
+  };
+}
+
+/** A store-level scope from a request. */
+export function scopeOf(ctx: import('../endpoints/request/context.js').RequestContext, info: { namespace: string }): RequestScope {
+  return { namespace: info.namespace, user: ctx.user, dryRun: ctx.query.get('dryRun') === 'All' };
+}
+
+export { newNotFound };
