@@ -138,6 +138,8 @@ export const builtinResources: ResourceSpec[] = [
   { group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectAccessReview', resource: 'selfsubjectaccessreviews', namespaced: false, createOnly: true },
   { group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectRulesReview', resource: 'selfsubjectrulesreviews', namespaced: false, createOnly: true },
   { group: 'authentication.k8s.io', version: 'v1', kind: 'SelfSubjectReview', resource: 'selfsubjectreviews', namespaced: false, createOnly: true },
+  // kubectl 1.27 asks only v1beta1 for `auth whoami`.
+  { group: 'authentication.k8s.io', version: 'v1beta1', kind: 'SelfSubjectReview', resource: 'selfsubjectreviews', namespaced: false, createOnly: true },
 ];
 
 /** Builds the full definition of a resource spec. */

@@ -105,10 +105,11 @@ export function buildStrategy(rules: KindRules): RestStrategy {
     canonicalize: (obj) => rules.canonicalize?.(obj),
     prepareForUpdate(ctx, obj, old) {
       const sub = ctx.subresource;
+      // Requests cannot set generation: start from the stored value.
+      bumpGeneration(obj, old, false);
       if (sub === 'status') {
         copyAllExcept(obj, old, ['status']);
         rules.prepareForStatusUpdate?.(ctx, obj, old);
-        bumpGeneration(obj, old, false);
         return;
       }
       const special = rules.subresources?.[sub];
@@ -118,8 +119,7 @@ export function buildStrategy(rules: KindRules): RestStrategy {
       }
       if (rules.hasStatus) copyStatus(obj, old);
       rules.prepareForUpdate?.(ctx, obj, old);
-      if (rules.tracksGeneration) bumpGeneration(obj, old, !semanticEqual(genSource(obj), genSource(old)));
-      else bumpGeneration(obj, old, false);
+      if (rules.tracksGeneration && !semanticEqual(genSource(obj), genSource(old))) bumpGeneration(obj, old, true);
     },
     validateUpdate(ctx, obj, old) {
       const sub = ctx.subresource;

@@ -56,7 +56,8 @@ test('/api/v1 has no apiVersion key and sorts entries by name', () => {
   assert.ok(!('apiVersion' in list));
   assert.equal(list.groupVersion, 'v1');
   assert.deepEqual(list.resources.map((r) => r.name), [
-    'configmaps', 'events', 'namespaces', 'namespaces/finalize', 'namespaces/status', 'pods', 'pods/eviction', 'pods/log', 'pods/status', 'services', 'services/status',
+    'configmaps', 'events', 'namespaces', 'namespaces/finalize', 'namespaces/status', 'pods', 'pods/eviction', 'pods/exec', 'pods/log', 'pods/proxy', 'pods/status',
+    'services', 'services/status',
   ]);
   const ns = list.resources.find((r) => r.name === 'namespaces')!;
   assert.equal(ns.namespaced, false);
@@ -80,7 +81,7 @@ test('aggregated /api holds only the core group, unnamed', () => {
   assert.equal(pods.scope, 'Namespaced');
   assert.equal(pods.singularResource, 'pod');
   assert.deepEqual(pods.subresources!.map((s) => [s.subresource, s.responseKind.group, s.responseKind.kind]), [
-    ['eviction', 'policy', 'Eviction'], ['log', '', 'Pod'], ['status', '', 'Pod'],
+    ['eviction', 'policy', 'Eviction'], ['exec', '', 'PodExecOptions'], ['log', '', 'Pod'], ['proxy', '', 'PodProxyOptions'], ['status', '', 'Pod'],
   ]);
 });
 

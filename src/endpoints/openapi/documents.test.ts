@@ -68,6 +68,19 @@ for (const c of operationCases) {
   });
 }
 
+test('connect subresources: exec (GET, POST) and proxy (every method, with and without a path)', () => {
+  const exec = core['paths'][`${podItem}/exec`];
+  assert.deepEqual(Object.keys(exec).filter((k) => k !== 'parameters').sort(), ['get', 'post']);
+  assert.equal(exec['get']['operationId'], 'connectCoreV1GetNamespacedPodExec');
+  assert.equal(exec['post']['operationId'], 'connectCoreV1PostNamespacedPodExec');
+  assert.equal(exec['post']['x-kubernetes-action'], 'connect');
+  assert.deepEqual(exec['post']['x-kubernetes-group-version-kind'], { group: '', kind: 'PodExecOptions', version: 'v1' });
+  assert.deepEqual(exec['parameters'].map((p: J) => p['name']), ['command', 'container', 'name', 'namespace', 'stderr', 'stdin', 'stdout', 'tty']);
+  const proxy = swagger['paths'][`${podItem}/proxy/{path}`];
+  assert.deepEqual(Object.keys(proxy).filter((k) => k !== 'parameters').sort(), ['delete', 'get', 'head', 'options', 'patch', 'post', 'put']);
+  assert.equal(proxy['head']['operationId'], 'connectCoreV1HeadNamespacedPodProxyWithPath');
+});
+
 test('deletecollection is not offered for namespaces (not in its verbs)', () => {
   assert.equal(swagger['paths']['/api/v1/namespaces']['delete'], undefined);
   assert.deepEqual(swagger['paths']['/api/v1/namespaces']['parameters'].map((p: J) => p['name']), ['pretty']);

@@ -55,7 +55,7 @@ export function groupVersionPrefix(group: string, version: string): string {
   return `/${groupVersionKey(group, version)}`;
 }
 
-/** `Apps` + `V1`-free capitalised resource kind helpers: `status` → `Status`, `ephemeralcontainers` → `Ephemeralcontainers`. */
+/** Upper-cases the first letter, as Go's strings.Title does for one word: `status` → `Status`. */
 export function title(s: string): string {
   return s === '' ? '' : s[0]!.toUpperCase() + s.slice(1);
 }

@@ -40,7 +40,7 @@ export class TokenSigner {
 /** Issues a token for the ServiceAccount `sa` as asked by the TokenRequest `req`. */
 export function issueToken(signer: TokenSigner, sa: KubeObject, req: KubeObject, now = new Date()): KubeObject {
   const spec = isJsonObject(req.spec) ? req.spec : {};
-  const exp = spec.expirationSeconds === undefined ? defaultExpirationSeconds : spec.expirationSeconds;
+  const exp = spec.expirationSeconds === undefined || spec.expirationSeconds === null ? defaultExpirationSeconds : spec.expirationSeconds;
   if (typeof exp !== 'number' || exp < minExpirationSeconds || exp > 2 ** 32) {
     throw newInvalid('TokenRequest', 'authentication.k8s.io', sa.metadata?.name ?? '', [
       invalid(FieldPath.of('spec', 'expirationSeconds'), exp, typeof exp === 'number' && exp < minExpirationSeconds ? 'may not specify a duration less than 10 minutes' : 'may not specify a duration larger than 2^32 seconds'),

@@ -60,5 +60,5 @@ export function selfSubjectReview(user: UserInfo, review: KubeObject): KubeObjec
   const userInfo: JsonObject = { username: user.name, groups: user.groups };
   if (user.uid) userInfo.uid = user.uid;
   if (Object.keys(user.extra).length > 0) userInfo.extra = user.extra;
-  return { ...review, apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview', metadata: { ...(review.metadata ?? {}), creationTimestamp: null }, status: { userInfo } };
+  return { ...review, apiVersion: review.apiVersion ?? 'authentication.k8s.io/v1', kind: 'SelfSubjectReview', metadata: { ...(review.metadata ?? {}), creationTimestamp: null }, status: { userInfo } };
 }

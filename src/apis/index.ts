@@ -1,0 +1,156 @@
+/**
+ * The per-kind REST strategies and field-selector attributes of the
+ * resources kapi serves. Kinds without special rules get the default
+ * strategy (generic metadata validation, status and generation handling).
+ */
+import type { KubeObject } from '../runtime/object.js';
+import type { RestStrategy } from '../registry/rest/strategy.js';
+import { asArr, asObj, str } from '../validation/json.js';
+import { daemonSetStrategy, controllerRevisionStrategy, deploymentStrategy, replicaSetStrategy, statefulSetStrategy } from './apps/workloads.js';
+import { cronJobStrategy, jobStrategy } from './batch/job.js';
+import { leaseStrategy } from './coordination/lease.js';
+import { configMapStrategy, secretStrategy } from './core/configmap.js';
+import { podTemplateStrategy, replicationControllerStrategy } from './core/controllers.js';
+import { eventStrategy } from './core/event.js';
+import { namespaceStrategy } from './core/namespace.js';
+import { nodeStrategy } from './core/node.js';
+import { podStrategy } from './core/pod.js';
+import { limitRangeStrategy, resourceQuotaStrategy } from './core/quota.js';
+import { serviceStrategy } from './core/service.js';
+import { endpointsStrategy, serviceAccountStrategy } from './core/serviceaccount.js';
+import { pvcStrategy, pvStrategy } from './core/storage.js';
+import { defaultStrategy, type DefaultStrategyOptions } from './default.js';
+
+export type { DefaultStrategyOptions } from './default.js';
+
+const coreEvents = eventStrategy(false);
+const eventsGroupEvents = eventStrategy(true);
+
+/** Strategies with kind-specific rules, keyed `group/Kind`. */
+const strategies: Record<string, RestStrategy> = {
+  '/Pod': podStrategy,
+  '/Namespace': namespaceStrategy,
+  '/Service': serviceStrategy,
+  '/ConfigMap': configMapStrategy,
+  '/Secret': secretStrategy,
+  '/ServiceAccount': serviceAccountStrategy,
+  '/Event': coreEvents,
+  '/Node': nodeStrategy,
+  '/Endpoints': endpointsStrategy,
+  '/PersistentVolumeClaim': pvcStrategy,
+  '/PersistentVolume': pvStrategy,
+  '/ReplicationController': replicationControllerStrategy,
+  '/LimitRange': limitRangeStrategy,
+  '/ResourceQuota': resourceQuotaStrategy,
+  '/PodTemplate': podTemplateStrategy,
+  'apps/Deployment': deploymentStrategy,
+  'apps/ReplicaSet': replicaSetStrategy,
+  'apps/StatefulSet': statefulSetStrategy,
+  'apps/DaemonSet': daemonSetStrategy,
+  'apps/ControllerRevision': controllerRevisionStrategy,
+  'batch/Job': jobStrategy,
+  'batch/CronJob': cronJobStrategy,
+  'coordination.k8s.io/Lease': leaseStrategy,
+  'events.k8s.io/Event': eventsGroupEvents,
+};
+
+/**
+ * The strategy for a kind. Kinds with their own rules get them; any other
+ * kind gets the default strategy, described by `opts` (whether it has a
+ * status subresource, whether it tracks metadata.generation).
+ */
+export function strategyFor(group: string, version: string, kind: string, namespaced: boolean, opts: DefaultStrategyOptions = {}): RestStrategy {
+  void version;
+  return strategies[`${group}/${kind}`] ?? defaultStrategy(namespaced, opts);
+}
+
+/** True when kapi has kind-specific rules for group/kind. */
+export function hasSpecificStrategy(group: string, kind: string): boolean {
+  return `${group}/${kind}` in strategies;
+}
+
+type Fields = Record<string, string>;
+type FieldsFn = (obj: KubeObject) => Fields;
+
+function path(obj: unknown, ...keys: string[]): unknown {
+  let cur: unknown = obj;
+  for (const k of keys) cur = asObj(cur)?.[k];
+  return cur;
+}
+
+function s(obj: unknown, ...keys: string[]): string {
+  return str(path(obj, ...keys));
+}
+
+function n(obj: unknown, ...keys: string[]): string {
+  const v = path(obj, ...keys);
+  return typeof v === 'number' ? String(v) : '0';
+}
+
+function b(obj: unknown, ...keys: string[]): string {
+  return path(obj, ...keys) === true ? 'true' : 'false';
+}
+
+/** Kind-specific field-selector attributes, keyed `group/Kind`. */
+const specificFields: Record<string, FieldsFn> = {
+  '/Pod': (o) => {
+    const podIPs = asArr(path(o, 'status', 'podIPs')) ?? [];
+    return {
+      'spec.nodeName': s(o, 'spec', 'nodeName'),
+      'spec.restartPolicy': s(o, 'spec', 'restartPolicy'),
+      'spec.schedulerName': s(o, 'spec', 'schedulerName'),
+      'spec.serviceAccountName': s(o, 'spec', 'serviceAccountName'),
+      'spec.hostNetwork': b(o, 'spec', 'hostNetwork'),
+      'status.phase': s(o, 'status', 'phase'),
+      'status.podIP': podIPs.length > 0 ? s(podIPs[0], 'ip') : '',
+      'status.nominatedNodeName': s(o, 'status', 'nominatedNodeName'),
+    };
+  },
+  '/Event': (o) => ({
+    'involvedObject.kind': s(o, 'involvedObject', 'kind'),
+    'involvedObject.namespace': s(o, 'involvedObject', 'namespace'),
+    'involvedObject.name': s(o, 'involvedObject', 'name'),
+    'involvedObject.uid': s(o, 'involvedObject', 'uid'),
+    'involvedObject.apiVersion': s(o, 'involvedObject', 'apiVersion'),
+    'involvedObject.resourceVersion': s(o, 'involvedObject', 'resourceVersion'),
+    'involvedObject.fieldPath': s(o, 'involvedObject', 'fieldPath'),
+    reason: s(o, 'reason'),
+    reportingComponent: s(o, 'reportingComponent'),
+    source: s(o, 'source', 'component') || s(o, 'reportingComponent'),
+    type: s(o, 'type'),
+  }),
+  'events.k8s.io/Event': (o) => ({
+    'regarding.kind': s(o, 'regarding', 'kind'),
+    'regarding.namespace': s(o, 'regarding', 'namespace'),
+    'regarding.name': s(o, 'regarding', 'name'),
+    'regarding.uid': s(o, 'regarding', 'uid'),
+    'regarding.apiVersion': s(o, 'regarding', 'apiVersion'),
+    'regarding.resourceVersion': s(o, 'regarding', 'resourceVersion'),
+    'regarding.fieldPath': s(o, 'regarding', 'fieldPath'),
+    reason: s(o, 'reason'),
+    reportingController: s(o, 'reportingController'),
+    source: s(o, 'deprecatedSource', 'component') || s(o, 'reportingController'),
+    type: s(o, 'type'),
+  }),
+  '/Secret': (o) => ({ type: s(o, 'type') }),
+  '/Namespace': (o) => ({ 'status.phase': s(o, 'status', 'phase') }),
+  '/Node': (o) => ({ 'spec.unschedulable': b(o, 'spec', 'unschedulable') }),
+  '/ReplicationController': (o) => ({ 'status.replicas': n(o, 'status', 'replicas') }),
+  'apps/ReplicaSet': (o) => ({ 'status.replicas': n(o, 'status', 'replicas') }),
+  'batch/Job': (o) => ({ 'status.successful': n(o, 'status', 'succeeded') }),
+  '/Service': (o) => ({ 'spec.clusterIP': s(o, 'spec', 'clusterIP'), 'spec.type': s(o, 'spec', 'type') }),
+};
+
+/**
+ * The field-selector attributes of objects of a kind: `metadata.name`,
+ * `metadata.namespace` (namespaced kinds only, as Kubernetes does) and the
+ * kind's own fields (`spec.nodeName`, `status.phase`...).
+ */
+export function selectableFieldsFor(group: string, kind: string, namespaced = true): FieldsFn {
+  const extra = specificFields[`${group}/${kind}`];
+  return (obj) => {
+    const fields: Fields = { 'metadata.name': str(obj.metadata?.name) };
+    if (namespaced) fields['metadata.namespace'] = str(obj.metadata?.namespace);
+    return extra ? { ...extra(obj), ...fields } : fields;
+  };
+}
