@@ -21,6 +21,10 @@ export interface DefaultStrategyOptions {
    * metadata and status. Default: for objects that have a `spec`.
    */
   tracksGeneration?: boolean;
+  /** PUT may create a missing object (RBAC kinds, EndpointSlices...). Default false. */
+  allowCreateOnUpdate?: boolean;
+  /** Updates without metadata.resourceVersion are accepted. Default true (false for custom resources upstream). */
+  allowUnconditionalUpdate?: boolean;
 }
 
 function tracks(obj: KubeObject, opts: DefaultStrategyOptions): boolean {
@@ -45,6 +49,8 @@ export function defaultStrategy(namespaced: boolean, opts: DefaultStrategyOption
     namespaced,
     hasStatus,
     tracksGeneration: false,
+    allowCreateOnUpdate: opts.allowCreateOnUpdate,
+    allowUnconditionalUpdate: opts.allowUnconditionalUpdate,
     prepareForCreate(_ctx, obj) {
       if (tracks(obj, opts)) metaOf(obj).generation = 1;
     },

@@ -6,7 +6,7 @@
 import type { KubeObject } from '../runtime/object.js';
 import type { RestStrategy } from '../registry/rest/strategy.js';
 import { asArr, asObj, str } from '../validation/json.js';
-import { daemonSetStrategy, controllerRevisionStrategy, deploymentStrategy, replicaSetStrategy, statefulSetStrategy } from './apps/workloads.js';
+import { daemonSetStrategy, controllerRevisionStrategy, deploymentStrategy, replicaSetStrategy, statefulSetStrategy } from './apps/index.js';
 import { cronJobStrategy, jobStrategy } from './batch/job.js';
 import { leaseStrategy } from './coordination/lease.js';
 import { configMapStrategy, secretStrategy } from './core/configmap.js';
@@ -91,6 +91,25 @@ function b(obj: unknown, ...keys: string[]): string {
   return path(obj, ...keys) === true ? 'true' : 'false';
 }
 
+/**
+ * Event attributes under the names of one API group (core: involvedObject.*,
+ * reportingComponent; events.k8s.io: regarding.*, reportingController).
+ * Values are read from either wire form, so stored objects of either
+ * version select the same way.
+ */
+function eventFields(o: KubeObject, refName: string, controllerName: string): Fields {
+  const ref = asObj(o.regarding) ?? asObj(o.involvedObject);
+  const controller = s(o, 'reportingController') || s(o, 'reportingComponent');
+  const source = s(o, 'source', 'component') || s(o, 'deprecatedSource', 'component') || controller;
+  const out: Fields = {};
+  for (const f of ['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath']) out[`${refName}.${f}`] = s(ref, f);
+  out.reason = s(o, 'reason');
+  out[controllerName] = controller;
+  out.source = source;
+  out.type = s(o, 'type');
+  return out;
+}
+
 /** Kind-specific field-selector attributes, keyed `group/Kind`. */
 const specificFields: Record<string, FieldsFn> = {
   '/Pod': (o) => {
@@ -106,32 +125,8 @@ const specificFields: Record<string, FieldsFn> = {
       'status.nominatedNodeName': s(o, 'status', 'nominatedNodeName'),
     };
   },
-  '/Event': (o) => ({
-    'involvedObject.kind': s(o, 'involvedObject', 'kind'),
-    'involvedObject.namespace': s(o, 'involvedObject', 'namespace'),
-    'involvedObject.name': s(o, 'involvedObject', 'name'),
-    'involvedObject.uid': s(o, 'involvedObject', 'uid'),
-    'involvedObject.apiVersion': s(o, 'involvedObject', 'apiVersion'),
-    'involvedObject.resourceVersion': s(o, 'involvedObject', 'resourceVersion'),
-    'involvedObject.fieldPath': s(o, 'involvedObject', 'fieldPath'),
-    reason: s(o, 'reason'),
-    reportingComponent: s(o, 'reportingComponent'),
-    source: s(o, 'source', 'component') || s(o, 'reportingComponent'),
-    type: s(o, 'type'),
-  }),
-  'events.k8s.io/Event': (o) => ({
-    'regarding.kind': s(o, 'regarding', 'kind'),
-    'regarding.namespace': s(o, 'regarding', 'namespace'),
-    'regarding.name': s(o, 'regarding', 'name'),
-    'regarding.uid': s(o, 'regarding', 'uid'),
-    'regarding.apiVersion': s(o, 'regarding', 'apiVersion'),
-    'regarding.resourceVersion': s(o, 'regarding', 'resourceVersion'),
-    'regarding.fieldPath': s(o, 'regarding', 'fieldPath'),
-    reason: s(o, 'reason'),
-    reportingController: s(o, 'reportingController'),
-    source: s(o, 'deprecatedSource', 'component') || s(o, 'reportingController'),
-    type: s(o, 'type'),
-  }),
+  '/Event': (o) => eventFields(o, 'involvedObject', 'reportingComponent'),
+  'events.k8s.io/Event': (o) => eventFields(o, 'regarding', 'reportingController'),
   '/Secret': (o) => ({ type: s(o, 'type') }),
   '/Namespace': (o) => ({ 'status.phase': s(o, 'status', 'phase') }),
   '/Node': (o) => ({ 'spec.unschedulable': b(o, 'spec', 'unschedulable') }),

@@ -162,9 +162,9 @@ export function defineResource(spec: ResourceSpec): ResourceDefinition {
     message: `k8s.io.api.${pkg}.${spec.version}.${spec.kind}`,
   };
   if (!spec.createOnly) {
-    def.strategy = strategyFor(spec.group, spec.version, spec.kind, spec.namespaced);
+    def.strategy = strategyFor(spec.group, spec.version, spec.kind, spec.namespaced, { hasStatus: spec.subresources?.includes('status') ?? false });
     def.table = tableConvertorFor(spec.group, spec.version, spec.kind);
-    const fields = selectableFieldsFor(spec.group, spec.kind);
+    const fields = selectableFieldsFor(spec.group, spec.kind, spec.namespaced);
     def.selectableFields = (obj: KubeObject) => fields(obj);
   }
   if (spec.subresources?.includes('scale')) def.scale = spec.kind === 'ReplicationController' ? mapSelectorScale : labelSelectorScale;

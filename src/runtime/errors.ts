@@ -115,16 +115,21 @@ export interface FieldErrorLike {
   message(): string;
 }
 
-/** 422 `<Kind> "<name>" is invalid: <errors>` with one cause per field error. */
+/**
+ * 422 `<Kind>[.<group>] "<name>" is invalid: <errors>` with one cause per
+ * field error; repeated messages appear once in the summary, as Kubernetes
+ * aggregates them.
+ */
 export function newInvalid(kind: string, group: string, name: string, errs: FieldErrorLike[]): StatusError {
   const causes: StatusCause[] = errs.map((e) => ({ reason: e.type, message: e.body(), field: e.field }));
-  const msgs = errs.map((e) => e.message());
+  const msgs = [...new Set(errs.map((e) => e.message()))];
   const agg = msgs.length === 1 ? msgs[0] : `[${msgs.join(', ')}]`;
   const details: StatusDetails = { name };
   if (group !== '') details.group = group;
   details.kind = kind;
   details.causes = causes;
-  return failure(422, 'Invalid', `${kind} "${name}" is invalid: ${agg}`, details);
+  const qualifiedKind = group === '' ? kind : `${kind}.${group}`;
+  return failure(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${agg}`, details);
 }
 
 /** 400 BadRequest with free text. */

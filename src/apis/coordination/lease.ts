@@ -32,6 +32,8 @@ function validateLease(obj: KubeObject): FieldError[] {
 
 /** The Lease strategy. */
 export const leaseStrategy = buildStrategy({
+  allowCreateOnUpdate: true,
+  allowUnconditionalUpdate: false,
   namespaced: true,
   hasStatus: false,
   tracksGeneration: false,

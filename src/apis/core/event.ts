@@ -135,6 +135,7 @@ function defaultEventsEvent(obj: KubeObject): void {
 /** The Event strategy for core/v1 (`eventsGroup` false) or events.k8s.io/v1 (true). */
 export function eventStrategy(eventsGroup: boolean): RestStrategy {
   return buildStrategy({
+    allowCreateOnUpdate: true,
     namespaced: true,
     hasStatus: false,
     tracksGeneration: false,

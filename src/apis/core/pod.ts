@@ -10,7 +10,7 @@ import { asArr, asObj, clone, ensureObj, num, objs, semanticEqual, str, type Obj
 import { isIP, isQualifiedName, nameIsDNSSubdomain } from '../../validation/names.js';
 import { FieldImmutableErrorMsg, validateObjectMeta, validateObjectMetaUpdate } from '../../validation/objectmeta.js';
 import { buildStrategy, copyAllExcept, metaOf, bumpGeneration, asRecord } from '../common/strategy.js';
-import { defaultPodOnly, defaultPodSpec } from './podspec_defaults.js';
+import { defaultPodOnly, defaultPodSpec, syncDeprecatedServiceAccount } from './podspec_defaults.js';
 import { validateContainersOnlyForPod, validatePodSpec } from './podspec_validation.js';
 import { computePodQOS } from './resources.js';
 import { jsonDiff } from '../common/diff.js';
@@ -219,6 +219,8 @@ export const podStrategy = buildStrategy({
     applySchedulingGatedCondition(obj);
   },
   validate: (_ctx, obj) => validatePodCreate(obj),
+  // Admission (the ServiceAccount plugin) may have set serviceAccountName after defaulting.
+  canonicalize: (obj) => syncDeprecatedServiceAccount(ensureObj(asRecord(obj), 'spec')),
   validateUpdate: (_ctx, obj, old) => validatePodUpdate(obj, old),
   prepareForStatusUpdate(_ctx, obj, old) {
     const meta = metaOf(obj);

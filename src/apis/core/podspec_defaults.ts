@@ -149,8 +149,22 @@ export function defaultVolume(v: Obj): void {
   }
 }
 
+/**
+ * Keeps the deprecated `serviceAccount` field equal to `serviceAccountName`,
+ * as core/v1 conversion does in both directions (old clients send only
+ * `serviceAccount`; responses always carry both).
+ */
+export function syncDeprecatedServiceAccount(spec: Obj): void {
+  const name = typeof spec.serviceAccountName === 'string' ? spec.serviceAccountName : '';
+  const deprecated = typeof spec.serviceAccount === 'string' ? spec.serviceAccount : '';
+  if (name === '' && deprecated !== '') spec.serviceAccountName = deprecated;
+  if (typeof spec.serviceAccountName === 'string' && spec.serviceAccountName !== '') spec.serviceAccount = spec.serviceAccountName;
+  else delete spec.serviceAccount;
+}
+
 /** SetDefaults_PodSpec plus the nested defaulters (containers, volumes). */
 export function defaultPodSpec(spec: Obj): void {
+  syncDeprecatedServiceAccount(spec);
   if (!spec.dnsPolicy) spec.dnsPolicy = 'ClusterFirst';
   if (!spec.restartPolicy) spec.restartPolicy = 'Always';
   setDefault(spec, 'securityContext', {});

@@ -97,6 +97,7 @@ export function validateLimitRange(obj: KubeObject): FieldError[] {
 
 /** The LimitRange strategy. */
 export const limitRangeStrategy = buildStrategy({
+  allowCreateOnUpdate: true,
   namespaced: true,
   hasStatus: false,
   tracksGeneration: false,

@@ -11,7 +11,7 @@ import { asArr, asObj, clone, ensureObj, num, objs, str, type Obj } from '../../
 import { isIP, isIPv4, nameIsDNS1035Label } from '../../validation/names.js';
 import { validateLabels, validateObjectMeta, validateObjectMetaUpdate } from '../../validation/objectmeta.js';
 import { asRecord, buildStrategy } from '../common/strategy.js';
-import { validateDNS1123Label, validateDNS1123Subdomain, validatePortNumOrName, validateQualifiedName } from './podspec_validation.js';
+import { validateDNS1123Label, validateDNS1123Subdomain, validatePortNumOrName, validateQualifiedName } from './fields.js';
 import { isValidPortNum } from '../../validation/names.js';
 
 const serviceTypes = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
@@ -69,11 +69,25 @@ export function defaultService(obj: KubeObject): void {
   }
 }
 
-function normalizeClusterIPs(spec: Obj): void {
-  const ips = asArr(spec.clusterIPs) ?? [];
+/**
+ * Keeps clusterIP and clusterIPs consistent, guessing what the client meant
+ * (old clients only know the singular field). `oldSpec` is absent on create.
+ */
+function normalizeClusterIPs(spec: Obj, oldSpec?: Obj): void {
   const ip = str(spec.clusterIP);
-  if (ip !== '' && ips.length === 0) spec.clusterIPs = [ip];
-  else if (ip === '' && ips.length > 0) spec.clusterIP = ips[0];
+  const ips = (asArr(spec.clusterIPs) ?? []).map(str);
+  if (!oldSpec) {
+    if (ip !== '' && ips.length === 0) spec.clusterIPs = [ip];
+    return;
+  }
+  const oldIP = str(oldSpec.clusterIP);
+  const oldIPs = (asArr(oldSpec.clusterIPs) ?? []).map(str);
+  if (oldIPs.length > 0 && ips.length === 0 && oldIP === ip) spec.clusterIPs = clone(oldSpec.clusterIPs);
+  if (oldIP !== ip) {
+    const same = JSON.stringify((asArr(spec.clusterIPs) ?? []).map(str)) === JSON.stringify(oldIPs);
+    if (oldIP !== '' && ip === '' && same) delete spec.clusterIPs;
+    if (ip !== '' && same) spec.clusterIPs = [ip];
+  }
 }
 
 function initIPFamilies(spec: Obj): void {
@@ -314,6 +328,7 @@ export function validateServiceUpdate(obj: KubeObject, old: KubeObject): FieldEr
 
 /** The Service strategy. */
 export const serviceStrategy = buildStrategy({
+  allowCreateOnUpdate: true,
   namespaced: true,
   hasStatus: true,
   tracksGeneration: false,
@@ -333,7 +348,7 @@ export const serviceStrategy = buildStrategy({
     const oldSpec = specOf(old);
     patchAllocatedValues(spec, oldSpec);
     dropTypeDependentFields(spec, oldSpec);
-    normalizeClusterIPs(spec);
+    normalizeClusterIPs(spec, oldSpec);
     initIPFamilies(spec);
   },
   validate: (_ctx, obj) => validateService(obj),

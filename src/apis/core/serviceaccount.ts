@@ -8,7 +8,7 @@ import { objs, num, str, type Obj } from '../../validation/json.js';
 import { isIP, isValidPortNum, nameIsDNSSubdomain } from '../../validation/names.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../validation/objectmeta.js';
 import { buildStrategy } from '../common/strategy.js';
-import { validateDNS1123Label, validateQualifiedName } from './podspec_validation.js';
+import { validateDNS1123Label, validateQualifiedName } from './fields.js';
 
 /** The ServiceAccount strategy. */
 export const serviceAccountStrategy = buildStrategy({
@@ -73,6 +73,7 @@ export function validateEndpoints(obj: KubeObject): FieldError[] {
 
 /** The Endpoints strategy. */
 export const endpointsStrategy = buildStrategy({
+  allowCreateOnUpdate: true,
   namespaced: true,
   hasStatus: false,
   tracksGeneration: false,
