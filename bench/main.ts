@@ -1,12 +1,17 @@
 /**
- * `npm run bench`: kapi on the SQLite backend, measured over HTTP/2 with the
- * admin client certificate (as client-go talks to it), next to the same
- * writes done directly on SQLite in the same run.
+ * `npm run bench`: kapi measured over HTTP/2 with the admin client
+ * certificate (as client-go talks to it), next to the raw stores in the same
+ * run.
  *
- * Reports: ready time; ConfigMap creates/s at concurrency 1 and 32; gets/s;
- * updates/s; list of 2,000 and 10,000 ConfigMaps (ms and bytes); raw SQLite
- * inserts (one durable commit each, in groups of 32, and all in one
- * transaction); and the ratios between them.
+ * Reports, on the SQLite backend: ready time; ConfigMap creates/s at
+ * concurrency 1 and 32; gets/s; updates/s; list of 2,000 and 10,000
+ * ConfigMaps (ms and bytes); 1,000 concurrent watchers on one resource (event
+ * delivery latency p50/p99 from the write's acknowledgement, and kapi's RSS
+ * before/after); a list of 10,000 pods from the watch cache
+ * (`resourceVersion=0`) and from the store (`--watch-cache=false`, the same
+ * data); raw SQLite inserts. On etcd (a throwaway single member): creates/s
+ * through kapi at concurrency 32 next to raw etcd puts at concurrency 32.
+ * And the ratios between them.
  */
 import { spawn } from 'node:child_process';
 import { connect, type ClientHttp2Session } from 'node:http2';
@@ -17,6 +22,9 @@ import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { parse } from 'yaml';
 import { benchRawSqlite } from './storage.js';
+import { benchRawEtcdPuts } from './etcd.js';
+import { benchWatchers, rssKiB } from './watch.js';
+import { startEtcd } from '../src/storage/testing/etcd.js';
 
 const repoRoot = resolve(new URL('../..', import.meta.url).pathname);
 const quick = process.argv.includes('--quick');
@@ -24,15 +32,16 @@ const scale = quick ? 0.2 : 1;
 
 interface Server {
   port: number;
+  pid: number;
   kubeconfig: string;
   readyMs: number;
   selfReportedMs: number;
   stop(): Promise<void>;
 }
 
-async function startServer(dataDir: string): Promise<Server> {
+async function startServer(dataDir: string, args: string[] = []): Promise<Server> {
   const t0 = performance.now();
-  const proc = spawn(process.execPath, [join(repoRoot, 'bin/kapi.js'), 'serve', '--secure-port=0', `--data-dir=${dataDir}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [join(repoRoot, 'bin/kapi.js'), 'serve', '--secure-port=0', `--data-dir=${dataDir}`, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   const port = await new Promise<number>((res, rej) => {
     proc.stdout.on('data', (d: Buffer) => {
@@ -46,6 +55,7 @@ async function startServer(dataDir: string): Promise<Server> {
   const selfReportedMs = Number(/ready in (\d+) ms/.exec(out)?.[1] ?? 0);
   return {
     port,
+    pid: proc.pid ?? 0,
     kubeconfig: join(dataDir, 'admin.kubeconfig'),
     readyMs,
     selfReportedMs,
@@ -58,16 +68,21 @@ async function startServer(dataDir: string): Promise<Server> {
 }
 
 /** A small HTTP/2 client with the kubeconfig's credentials. */
+/** The CA and admin client certificate of a kubeconfig. */
+function credentials(kubeconfig: string): { ca: string; cert: string; key: string } {
+  const kc = parse(readFileSync(kubeconfig, 'utf8'));
+  const b64 = (s: string) => Buffer.from(s, 'base64').toString();
+  return {
+    ca: b64(kc.clusters[0].cluster['certificate-authority-data']),
+    cert: b64(kc.users[0].user['client-certificate-data']),
+    key: b64(kc.users[0].user['client-key-data']),
+  };
+}
+
 class Client {
   private readonly session: ClientHttp2Session;
   constructor(port: number, kubeconfig: string) {
-    const kc = parse(readFileSync(kubeconfig, 'utf8'));
-    const b64 = (s: string) => Buffer.from(s, 'base64').toString();
-    this.session = connect(`https://127.0.0.1:${port}`, {
-      ca: b64(kc.clusters[0].cluster['certificate-authority-data']),
-      cert: b64(kc.users[0].user['client-certificate-data']),
-      key: b64(kc.users[0].user['client-key-data']),
-    });
+    this.session = connect(`https://127.0.0.1:${port}`, credentials(kubeconfig));
     this.session.on('error', () => undefined);
   }
 
@@ -146,63 +161,167 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-async function listTiming(c: Client, ns: string, runs: number): Promise<{ ms: number; bytes: number; items: number }> {
+/** Median time of `runs` GETs of a list path; also its size and item count. */
+async function listTiming(c: Client, path: string, runs: number): Promise<{ ms: number; bytes: number; items: number }> {
   const times: number[] = [];
   let bytes = 0;
   let items = 0;
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const r = await c.request('GET', `/api/v1/namespaces/${ns}/configmaps`);
+    const r = await c.request('GET', path);
     times.push(performance.now() - t0);
+    if (r.status !== 200) throw new Error(`GET ${path}: ${r.status} ${r.text.slice(0, 200)}`);
     bytes = r.bytes;
     items = JSON.parse(r.text).items.length;
   }
   return { ms: median(times), bytes, items };
 }
 
-async function main(): Promise<void> {
+/** A small pod (defaults fill in the rest). */
+function pod(name: string): object {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: 'bench' } }, spec: { containers: [{ name: 'app', image: 'registry.example/app:1.0' }] } };
+}
+
+/** Labelled figures in print order; a `null` value starts a section. */
+type Results = [label: string, value: number | string | null][];
+
+/** kapi on SQLite: the request mix, lists, watch fan-out, pods from the cache and the store. */
+async function benchSqlite(results: Results): Promise<void> {
+  const put = (k: string, v: number | string) => results.push([k, v]);
+  const section = (title: string) => results.push([title, null]);
+  section('kapi on SQLite');
   const dataDir = mkdtempSync(join(tmpdir(), 'kapi-bench-'));
-  const results: Record<string, number | string> = {};
-  const server = await startServer(dataDir);
-  results['ready (process start → ready line), ms'] = Math.round(server.readyMs);
-  results['ready (server-reported), ms'] = server.selfReportedMs;
-  const c = new Client(server.port, server.kubeconfig);
   try {
-    for (const ns of ['bench', 'list2k', 'list10k']) await c.request('POST', '/api/v1/namespaces', { metadata: { name: ns } });
-    const n1 = Math.round(1000 * scale);
-    const n32 = Math.round(5000 * scale);
-    results['creates/s, concurrency 1'] = Math.round(await drive(n1, 1, (i) => c.request('POST', '/api/v1/namespaces/bench/configmaps', configMap(`c1-${i}`))));
-    results['creates/s, concurrency 32'] = Math.round(await drive(n32, 32, (i) => c.request('POST', '/api/v1/namespaces/bench/configmaps', configMap(`c32-${i}`))));
-    results['gets/s, concurrency 32'] = Math.round(await drive(n32, 32, (i) => c.request('GET', `/api/v1/namespaces/bench/configmaps/c32-${i % n32}`)));
-    results['gets/s, concurrency 1'] = Math.round(await drive(n1, 1, (i) => c.request('GET', `/api/v1/namespaces/bench/configmaps/c32-${i % n32}`)));
-    results['updates/s, concurrency 32'] = Math.round(
-      await drive(n32, 32, (i) => c.request('PUT', `/api/v1/namespaces/bench/configmaps/c32-${i}`, { ...configMap(`c32-${i}`), data: { payload: 'y'.repeat(300) } })),
-    );
-    await drive(Math.round(2000 * scale), 32, (i) => c.request('POST', '/api/v1/namespaces/list2k/configmaps', configMap(`l-${i}`)));
-    await drive(Math.round(10000 * scale), 32, (i) => c.request('POST', '/api/v1/namespaces/list10k/configmaps', configMap(`l-${i}`)));
-    const l2 = await listTiming(c, 'list2k', 5);
-    const l10 = await listTiming(c, 'list10k', 5);
-    results[`list of ${l2.items} ConfigMaps, ms (median of 5)`] = Math.round(l2.ms);
-    results[`list of ${l2.items} ConfigMaps, bytes`] = l2.bytes;
-    results[`list of ${l10.items} ConfigMaps, ms (median of 5)`] = Math.round(l10.ms);
-    results[`list of ${l10.items} ConfigMaps, bytes`] = l10.bytes;
+    const server = await startServer(dataDir);
+    put('ready (process start → ready line), ms', Math.round(server.readyMs));
+    put('ready (server-reported), ms', server.selfReportedMs);
+    const c = new Client(server.port, server.kubeconfig);
+    const nPods = Math.round(10000 * scale);
+    try {
+      for (const ns of ['bench', 'list2k', 'list10k', 'pods']) await c.request('POST', '/api/v1/namespaces', { metadata: { name: ns } });
+      const n1 = Math.round(1000 * scale);
+      const n32 = Math.round(5000 * scale);
+      put('creates/s, concurrency 1', Math.round(await drive(n1, 1, (i) => c.request('POST', '/api/v1/namespaces/bench/configmaps', configMap(`c1-${i}`)))));
+      put('creates/s, concurrency 32', Math.round(await drive(n32, 32, (i) => c.request('POST', '/api/v1/namespaces/bench/configmaps', configMap(`c32-${i}`)))));
+      put('gets/s, concurrency 32', Math.round(await drive(n32, 32, (i) => c.request('GET', `/api/v1/namespaces/bench/configmaps/c32-${i % n32}`))));
+      put('gets/s, concurrency 1', Math.round(await drive(n1, 1, (i) => c.request('GET', `/api/v1/namespaces/bench/configmaps/c32-${i % n32}`))));
+      put(
+        'updates/s, concurrency 32',
+        Math.round(await drive(n32, 32, (i) => c.request('PUT', `/api/v1/namespaces/bench/configmaps/c32-${i}`, { ...configMap(`c32-${i}`), data: { payload: 'y'.repeat(300) } }))),
+      );
+      await drive(Math.round(2000 * scale), 32, (i) => c.request('POST', '/api/v1/namespaces/list2k/configmaps', configMap(`l-${i}`)));
+      await drive(Math.round(10000 * scale), 32, (i) => c.request('POST', '/api/v1/namespaces/list10k/configmaps', configMap(`l-${i}`)));
+      const l2 = await listTiming(c, '/api/v1/namespaces/list2k/configmaps', 5);
+      const l10 = await listTiming(c, '/api/v1/namespaces/list10k/configmaps', 5);
+      put(`list of ${l2.items} ConfigMaps, ms (median of 5)`, Math.round(l2.ms));
+      put(`list of ${l2.items} ConfigMaps, bytes`, l2.bytes);
+      put(`list of ${l10.items} ConfigMaps, ms (median of 5)`, Math.round(l10.ms));
+      put(`list of ${l10.items} ConfigMaps, bytes`, l10.bytes);
+
+      // Watch fan-out.
+      const w = await benchWatchers({
+        url: `https://127.0.0.1:${server.port}`,
+        credentials: credentials(server.kubeconfig),
+        pid: server.pid,
+        namespace: 'watch',
+        watchers: quick ? 250 : 1000,
+        connections: 4,
+        writes: Math.round(200 * scale),
+      });
+      section(`watch fan-out: ${w.watchers} watchers of one resource on ${w.connections} HTTP/2 connections, ${w.writes} sequential writes`);
+      put('time to open every watch, ms', Math.round(w.openMs));
+      put('delivery latency, write acknowledged → event received, p50, ms', w.p50Ms.toFixed(1));
+      put('delivery latency, write acknowledged → event received, p99, ms', w.p99Ms.toFixed(1));
+      put('delivery latency, write acknowledged → event received, max, ms', w.maxMs.toFixed(1));
+      put('  (events received before the writer got its 201 count as 0), %', (w.beforeAckShare * 100).toFixed(1));
+      put('delivery latency, write sent → event received, p50, ms', w.sentP50Ms.toFixed(1));
+      put('delivery latency, write sent → event received, p99, ms', w.sentP99Ms.toFixed(1));
+      put('events delivered, count', w.deliveries);
+      put('kapi RSS before the watchers, MiB', (w.rssBeforeKiB / 1024).toFixed(1));
+      put('kapi RSS with the watchers open, MiB', (w.rssOpenKiB / 1024).toFixed(1));
+      put('kapi RSS after the writes, MiB', (w.rssAfterKiB / 1024).toFixed(1));
+      put('kapi RSS per open watcher, KiB', ((w.rssOpenKiB - w.rssBeforeKiB) / w.watchers).toFixed(1));
+
+      section(`${nPods} pods: cache vs store`);
+      // Pods: created once, listed from the watch cache here, from the store after a restart without it.
+      put(`creates/s of pods, concurrency 32 (${nPods})`, Math.round(await drive(nPods, 32, (i) => c.request('POST', '/api/v1/namespaces/pods/pods', pod(`p-${i}`)))));
+      const cachedList = await listTiming(c, '/api/v1/namespaces/pods/pods?resourceVersion=0', 5);
+      if (cachedList.items !== nPods) throw new Error(`cached list has ${cachedList.items} pods, want ${nPods}`);
+      put(`list of ${nPods} pods from the watch cache (resourceVersion=0), ms (median of 5)`, Math.round(cachedList.ms));
+      put(`list of ${nPods} pods, consistent (resourceVersion unset, cache on), ms (median of 5)`, Math.round((await listTiming(c, '/api/v1/namespaces/pods/pods', 5)).ms));
+      put(`list of ${nPods} pods, bytes`, cachedList.bytes);
+      put('kapi RSS at the end (cache on), MiB', (rssKiB(server.pid) / 1024).toFixed(1));
+    } finally {
+      c.close();
+      await server.stop();
+    }
+    const uncached = await startServer(dataDir, ['--watch-cache=false']);
+    const c2 = new Client(uncached.port, uncached.kubeconfig);
+    try {
+      const stored = await listTiming(c2, '/api/v1/namespaces/pods/pods', 5);
+      if (stored.items !== nPods) throw new Error(`store list has ${stored.items} pods, want ${nPods}`);
+      put(`list of ${nPods} pods from the store (resourceVersion unset, --watch-cache=false), ms (median of 5)`, Math.round(stored.ms));
+      put('kapi RSS after that list (cache off), MiB', (rssKiB(uncached.pid) / 1024).toFixed(1));
+    } finally {
+      c2.close();
+      await uncached.stop();
+    }
   } finally {
-    c.close();
-    await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+  section('raw SQLite, same machine, same run');
   const raw = await benchRawSqlite(Math.round(2000 * scale));
   const raw32 = rawGrouped(Math.round(5000 * scale), 32);
-  results['raw SQLite inserts/s, one durable commit each'] = Math.round(raw.perCommit);
-  results['raw SQLite inserts/s, durable commit per 32'] = Math.round(raw32);
-  results['raw SQLite inserts/s, all in one transaction'] = Math.round(raw.grouped);
-  const r = (a: string, b: string) => (Number(results[a]) / Number(results[b])).toFixed(2);
-  results['ratio: creates c=1 / raw commit each'] = r('creates/s, concurrency 1', 'raw SQLite inserts/s, one durable commit each');
-  results['ratio: creates c=32 / raw commit per 32'] = r('creates/s, concurrency 32', 'raw SQLite inserts/s, durable commit per 32');
-  results['ratio: creates c=32 / raw one transaction'] = r('creates/s, concurrency 32', 'raw SQLite inserts/s, all in one transaction');
-  const width = Math.max(...Object.keys(results).map((k) => k.length));
-  process.stdout.write(`kapi benchmark (SQLite backend${quick ? ', --quick' : ''})\n`);
-  for (const [k, v] of Object.entries(results)) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
+  put('raw SQLite inserts/s, one durable commit each', Math.round(raw.perCommit));
+  put('raw SQLite inserts/s, durable commit per 32', Math.round(raw32));
+  put('raw SQLite inserts/s, all in one transaction', Math.round(raw.grouped));
+}
+
+/** kapi on a throwaway etcd: creates at concurrency 32 next to raw etcd puts at concurrency 32. */
+async function benchEtcd(results: Results): Promise<void> {
+  const put = (k: string, v: number | string) => results.push([k, v]);
+  results.push(['etcd (one throwaway member on tmpfs), same run', null]);
+  const ops = Math.round(3000 * scale);
+  const etcd = await startEtcd();
+  const dataDir = mkdtempSync(join(tmpdir(), 'kapi-bench-etcd-'));
+  try {
+    const server = await startServer(dataDir, [`--etcd-servers=${etcd.endpoints.join(',')}`, '--etcd-prefix=/bench']);
+    const c = new Client(server.port, server.kubeconfig);
+    try {
+      await c.request('POST', '/api/v1/namespaces', { metadata: { name: 'bench' } });
+      put(`kapi creates/s on etcd, concurrency 32 (${ops} ConfigMaps)`, Math.round(await drive(ops, 32, (i) => c.request('POST', '/api/v1/namespaces/bench/configmaps', configMap(`e-${i}`)))));
+    } finally {
+      c.close();
+      await server.stop();
+    }
+    put(`raw etcd puts/s, concurrency 32 (${ops} keys, etcd3 client)`, Math.round(await benchRawEtcdPuts(etcd.endpoints, 32, ops)));
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+    await etcd.destroy();
+  }
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const results: Results = [];
+  await benchSqlite(results);
+  await benchEtcd(results);
+  results.push(['ratios', null]);
+  const value = (label: string) => Number(results.find(([k]) => k === label)?.[1]);
+  const ratio = (label: string, a: string, b: string) => results.push([label, (value(a) / value(b)).toFixed(2)]);
+  ratio('ratio: creates c=1 / raw SQLite commit each', 'creates/s, concurrency 1', 'raw SQLite inserts/s, one durable commit each');
+  ratio('ratio: creates c=32 / raw SQLite commit per 32', 'creates/s, concurrency 32', 'raw SQLite inserts/s, durable commit per 32');
+  ratio('ratio: creates c=32 / raw SQLite one transaction', 'creates/s, concurrency 32', 'raw SQLite inserts/s, all in one transaction');
+  const etcdKapi = results.find(([k]) => k.startsWith('kapi creates/s on etcd'))?.[0] ?? '';
+  const etcdRaw = results.find(([k]) => k.startsWith('raw etcd puts/s'))?.[0] ?? '';
+  ratio('ratio: etcd kapi creates c=32 / raw etcd puts c=32', etcdKapi, etcdRaw);
+  const podsCache = results.find(([k]) => k.includes('pods from the watch cache'))?.[0] ?? '';
+  const podsStore = results.find(([k]) => k.includes('pods from the store'))?.[0] ?? '';
+  ratio('ratio: pods list from the store / from the watch cache', podsStore, podsCache);
+  results.push(['benchmark wall time, s', ((performance.now() - t0) / 1000).toFixed(0)]);
+  const width = Math.max(...results.filter(([, v]) => v !== null).map(([k]) => k.length));
+  process.stdout.write(`kapi benchmark (SQLite and etcd backends${quick ? ', --quick' : ''})\n`);
+  for (const [k, v] of results) process.stdout.write(v === null ? `\n== ${k} ==\n` : `${k.padEnd(width)}  ${v}\n`);
 }
 
 main().catch((err) => {

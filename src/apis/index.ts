@@ -20,6 +20,22 @@ import { serviceStrategy } from './core/service.js';
 import { endpointsStrategy, serviceAccountStrategy } from './core/serviceaccount.js';
 import { pvcStrategy, pvStrategy } from './core/storage.js';
 import { defaultStrategy, type DefaultStrategyOptions } from './default.js';
+import { mutatingWebhookConfigurationStrategy, validatingWebhookConfigurationStrategy } from './admissionregistration/webhooks.js';
+import { validatingAdmissionPolicyBindingStrategy, validatingAdmissionPolicyStrategy } from './admissionregistration/policy.js';
+import { crdStrategy } from './apiextensions/crd.js';
+import { hpaStrategyV1, hpaStrategyV2 } from './autoscaling/hpa.js';
+import { csrStrategy } from './certificates/csr.js';
+import { bindingStrategy, componentStatusStrategy } from './core/componentstatus.js';
+import { endpointSliceStrategy } from './discovery/endpointslice.js';
+import { flowSchemaStrategy, priorityLevelConfigurationStrategy } from './flowcontrol/flowcontrol.js';
+import { ingressClassStrategy, ingressStrategy } from './networking/ingress.js';
+import { ipAddressStrategy, serviceCIDRStrategy } from './networking/ipaddress.js';
+import { networkPolicyStrategy } from './networking/networkpolicy.js';
+import { runtimeClassStrategy } from './node/runtimeclass.js';
+import { pdbStrategy } from './policy/pdb.js';
+import { clusterRoleBindingStrategy, clusterRoleStrategy, roleBindingStrategy, roleStrategy } from './rbac/rbac.js';
+import { priorityClassStrategy } from './scheduling/priorityclass.js';
+import { csiDriverStrategy, csiNodeStrategy, csiStorageCapacityStrategy, storageClassStrategy, volumeAttachmentStrategy } from './storage/storage.js';
 
 export type { DefaultStrategyOptions } from './default.js';
 
@@ -52,6 +68,40 @@ const strategies: Record<string, RestStrategy> = {
   'batch/CronJob': cronJobStrategy,
   'coordination.k8s.io/Lease': leaseStrategy,
   'events.k8s.io/Event': eventsGroupEvents,
+  '/ComponentStatus': componentStatusStrategy,
+  '/Binding': bindingStrategy,
+  'networking.k8s.io/Ingress': ingressStrategy,
+  'networking.k8s.io/IngressClass': ingressClassStrategy,
+  'networking.k8s.io/NetworkPolicy': networkPolicyStrategy,
+  'networking.k8s.io/IPAddress': ipAddressStrategy,
+  'networking.k8s.io/ServiceCIDR': serviceCIDRStrategy,
+  'rbac.authorization.k8s.io/Role': roleStrategy,
+  'rbac.authorization.k8s.io/ClusterRole': clusterRoleStrategy,
+  'rbac.authorization.k8s.io/RoleBinding': roleBindingStrategy,
+  'rbac.authorization.k8s.io/ClusterRoleBinding': clusterRoleBindingStrategy,
+  'autoscaling/HorizontalPodAutoscaler': hpaStrategyV2,
+  'policy/PodDisruptionBudget': pdbStrategy,
+  'storage.k8s.io/StorageClass': storageClassStrategy,
+  'storage.k8s.io/CSIDriver': csiDriverStrategy,
+  'storage.k8s.io/CSINode': csiNodeStrategy,
+  'storage.k8s.io/CSIStorageCapacity': csiStorageCapacityStrategy,
+  'storage.k8s.io/VolumeAttachment': volumeAttachmentStrategy,
+  'scheduling.k8s.io/PriorityClass': priorityClassStrategy,
+  'node.k8s.io/RuntimeClass': runtimeClassStrategy,
+  'discovery.k8s.io/EndpointSlice': endpointSliceStrategy,
+  'certificates.k8s.io/CertificateSigningRequest': csrStrategy,
+  'admissionregistration.k8s.io/MutatingWebhookConfiguration': mutatingWebhookConfigurationStrategy,
+  'admissionregistration.k8s.io/ValidatingWebhookConfiguration': validatingWebhookConfigurationStrategy,
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicy': validatingAdmissionPolicyStrategy,
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding': validatingAdmissionPolicyBindingStrategy,
+  'apiextensions.k8s.io/CustomResourceDefinition': crdStrategy,
+  'flowcontrol.apiserver.k8s.io/FlowSchema': flowSchemaStrategy,
+  'flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration': priorityLevelConfigurationStrategy,
+};
+
+/** Strategies that differ by served version, keyed `group/version/Kind`. */
+const versionedStrategies: Record<string, RestStrategy> = {
+  'autoscaling/v1/HorizontalPodAutoscaler': hpaStrategyV1,
 };
 
 /**
@@ -60,8 +110,7 @@ const strategies: Record<string, RestStrategy> = {
  * status subresource, whether it tracks metadata.generation).
  */
 export function strategyFor(group: string, version: string, kind: string, namespaced: boolean, opts: DefaultStrategyOptions = {}): RestStrategy {
-  void version;
-  return strategies[`${group}/${kind}`] ?? defaultStrategy(namespaced, opts);
+  return versionedStrategies[`${group}/${version}/${kind}`] ?? strategies[`${group}/${kind}`] ?? defaultStrategy(namespaced, opts);
 }
 
 /** True when kapi has kind-specific rules for group/kind. */
@@ -134,6 +183,10 @@ const specificFields: Record<string, FieldsFn> = {
   'apps/ReplicaSet': (o) => ({ 'status.replicas': n(o, 'status', 'replicas') }),
   'batch/Job': (o) => ({ 'status.successful': n(o, 'status', 'succeeded') }),
   '/Service': (o) => ({ 'spec.clusterIP': s(o, 'spec', 'clusterIP'), 'spec.type': s(o, 'spec', 'type') }),
+  // PersistentVolumes and claims keep a bare `name` field for backward compatibility.
+  '/PersistentVolume': (o) => ({ name: str(o.metadata?.name) }),
+  '/PersistentVolumeClaim': (o) => ({ name: str(o.metadata?.name) }),
+  'certificates.k8s.io/CertificateSigningRequest': (o) => ({ 'spec.signerName': s(o, 'spec', 'signerName') }),
 };
 
 /**

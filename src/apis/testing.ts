@@ -18,14 +18,16 @@ export function errorRows(errs: FieldError[]): ErrorRow[] {
   return errs.map((e) => ({ field: e.field, type: e.type, message: e.message() }));
 }
 
-function ctxFor(obj: KubeObject, subresource: string): StrategyContext {
-  return { namespace: obj.metadata?.namespace ?? '', subresource };
+function ctxFor(obj: KubeObject, subresource: string, user?: StrategyContext['user']): StrategyContext {
+  const ctx: StrategyContext = { namespace: obj.metadata?.namespace ?? '', subresource };
+  if (user) ctx.user = user;
+  return ctx;
 }
 
 /** defaults → prepareForCreate → validate → canonicalize (canonicalize only when valid). */
-export function runCreate(strategy: RestStrategy, input: KubeObject): { obj: KubeObject; errs: FieldError[] } {
+export function runCreate(strategy: RestStrategy, input: KubeObject, user?: StrategyContext['user']): { obj: KubeObject; errs: FieldError[] } {
   const obj = JSON.parse(JSON.stringify(input)) as KubeObject;
-  const ctx = ctxFor(obj, '');
+  const ctx = ctxFor(obj, '', user);
   strategy.defaults?.(obj);
   strategy.prepareForCreate(ctx, obj);
   const errs = strategy.validate(ctx, obj);
@@ -34,9 +36,15 @@ export function runCreate(strategy: RestStrategy, input: KubeObject): { obj: Kub
 }
 
 /** defaults → prepareForUpdate → validateUpdate, for the main resource or a subresource. */
-export function runUpdate(strategy: RestStrategy, old: KubeObject, input: KubeObject, subresource = ''): { obj: KubeObject; errs: FieldError[] } {
+export function runUpdate(
+  strategy: RestStrategy,
+  old: KubeObject,
+  input: KubeObject,
+  subresource = '',
+  user?: StrategyContext['user'],
+): { obj: KubeObject; errs: FieldError[] } {
   const obj = JSON.parse(JSON.stringify(input)) as KubeObject;
-  const ctx = ctxFor(obj, subresource);
+  const ctx = ctxFor(obj, subresource, user);
   strategy.defaults?.(obj);
   strategy.prepareForUpdate(ctx, obj, old);
   const errs = strategy.validateUpdate(ctx, obj, old);

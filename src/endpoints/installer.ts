@@ -4,7 +4,9 @@
  * does not support answer 405; unknown resources 404.
  */
 import type { HttpRequest, HttpResponse } from '../server/http.js';
-import { newMethodNotAllowed, newMethodNotSupported, newRouteNotFound, newBadRequest } from '../runtime/errors.js';
+import { newMethodNotAllowed, newMethodNotSupported, newNotFound, newRouteNotFound, newBadRequest } from '../runtime/errors.js';
+import { deprecationWarning } from '../registry/definitions.js';
+import { transformList, transformObject } from './handlers/transform.js';
 import type { KubeObject } from '../runtime/object.js';
 import type { ResourceDefinition } from '../registry/rest/definition.js';
 import type { RequestContext } from './request/context.js';
@@ -33,6 +35,14 @@ export interface CreateOnlyEndpoint {
   /** Answer code (201 for reviews and tokens). */
   code: number;
   create(ctx: RequestContext, info: RequestInfo, body: KubeObject): Promise<unknown>;
+  /** Warning header for a deprecated version. */
+  deprecationWarning?: string;
+}
+
+/** A read-only resource computed on request (componentstatuses). */
+export interface VirtualEndpoint {
+  get(name: string): KubeObject | undefined;
+  list(): KubeObject[];
 }
 
 /** A GET-style connect endpoint (pods/log, exec...) that kapi answers itself. */
@@ -46,6 +56,7 @@ export class APIInstaller {
   private readonly scopes = new Map<string, EndpointScope>();
   private readonly createOnly = new Map<string, CreateOnlyEndpoint>();
   private readonly connect = new Map<string, ConnectEndpoint>();
+  private readonly virtual = new Map<string, { def: ResourceDefinition; endpoint: VirtualEndpoint }>();
   private readonly defs: ResourceDefinition[] = [];
 
   /** Serves a stored resource through its generic store. */
@@ -56,8 +67,14 @@ export class APIInstaller {
 
   /** Serves a create-only resource (no store) or subresource (`serviceaccounts/token`). */
   installCreateOnly(group: string, version: string, resource: string, endpoint: CreateOnlyEndpoint, def?: ResourceDefinition): void {
-    this.createOnly.set(key(group, version, resource), endpoint);
+    this.createOnly.set(key(group, version, resource), def?.deprecationWarning ? { ...endpoint, deprecationWarning: def.deprecationWarning } : endpoint);
     if (def) this.defs.push(def);
+  }
+
+  /** Serves a read-only computed resource. */
+  installVirtual(def: ResourceDefinition, endpoint: VirtualEndpoint): void {
+    this.virtual.set(key(def.group, def.version, def.resource), { def, endpoint });
+    this.defs.push(def);
   }
 
   /** Serves a connect-style subresource (`pods/log`). */
@@ -85,12 +102,20 @@ export class APIInstaller {
     if (!this.servesGroupVersion(info.apiGroup, info.apiVersion)) throw newRouteNotFound();
     const resourcePath = info.subresource ? `${info.resource}/${info.subresource}` : info.resource;
     const co = this.createOnly.get(key(info.apiGroup, info.apiVersion, resourcePath));
-    if (co) return this.handleCreateOnly(co, req, res, ctx, info);
+    if (co) {
+      const w = co.deprecationWarning;
+      if (w) ctx.warnings.push(w);
+      return this.handleCreateOnly(co, req, res, ctx, info);
+    }
     const connect = this.connect.get(key(info.apiGroup, info.apiVersion, resourcePath));
     if (connect) return connect(ctx, info, req, res);
 
+    const virtual = this.virtual.get(key(info.apiGroup, info.apiVersion, info.resource));
+    if (virtual) return this.handleVirtual(virtual.def, virtual.endpoint, req, res, ctx, info);
     const scope = this.scopes.get(key(info.apiGroup, info.apiVersion, info.resource));
     if (!scope) throw newRouteNotFound();
+    const warning = deprecationWarning(scope.def, info.subresource);
+    if (warning) ctx.warnings.push(warning);
     const def = scope.def;
     if (def.namespaced === false && info.namespace !== '' && info.resource !== 'namespaces') throw newRouteNotFound();
     if (info.parts.length > 3) throw newRouteNotFound();
@@ -146,6 +171,24 @@ export class APIInstaller {
       default:
         throw newMethodNotAllowed();
     }
+  }
+
+  private handleVirtual(def: ResourceDefinition, ep: VirtualEndpoint, req: HttpRequest, res: HttpResponse, ctx: RequestContext, info: RequestInfo): void {
+    const warning = deprecationWarning(def);
+    if (warning) ctx.warnings.push(warning);
+    if (info.subresource !== '') throw newRouteNotFound();
+    const choice = negotiateOutput(req.headers.accept, { allowProtobuf: true, allowViews: true });
+    if (info.verb === 'get') {
+      const obj = ep.get(info.name);
+      if (!obj) throw newNotFound({ group: def.group, resource: def.resource }, info.name);
+      writeObject(req, res, 200, transformObject(def, obj, choice, ctx.query), choice, ctx.query);
+      return;
+    }
+    if (info.verb === 'list') {
+      writeObject(req, res, 200, transformList(def, ep.list(), {}, choice, ctx.query), choice, ctx.query);
+      return;
+    }
+    throw newMethodNotSupported({ group: def.group, resource: def.resource }, info.verb);
   }
 
   private async handleCreateOnly(ep: CreateOnlyEndpoint, req: HttpRequest, res: HttpResponse, ctx: RequestContext, info: RequestInfo): Promise<void> {

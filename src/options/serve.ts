@@ -4,7 +4,7 @@
  */
 import { resolve, join } from 'node:path';
 import { isIP } from 'node:net';
-import { flagUsage, parseFlags, type FlagSpec } from './flags.js';
+import { boolFlag, flagUsage, parseDuration, parseFlags, type FlagSpec } from './flags.js';
 
 export const serveFlags: FlagSpec[] = [
   { name: 'secure-port', type: 'int', default: '6443', help: 'The port on which to serve HTTPS (HTTP/2 and HTTP/1.1). 0 picks a free port.' },
@@ -17,6 +17,16 @@ export const serveFlags: FlagSpec[] = [
   { name: 'service-cluster-ip-range', type: 'string', default: '10.96.0.0/12', help: 'CIDR range from which Service cluster IPs are allocated.' },
   { name: 'data-dir', type: 'string', default: './.kapi', help: 'Directory for the embedded SQLite store and generated files.' },
   { name: 'kubeconfig-out', type: 'string', default: '', help: 'Where to write the admin kubeconfig. Defaults to <data-dir>/admin.kubeconfig.' },
+  { name: 'storage-backend', type: 'string', default: '', help: 'The storage backend: "sqlite" (embedded, in --data-dir) or "etcd3". Defaults to etcd3 when --etcd-servers is set, else sqlite.' },
+  { name: 'etcd-servers', type: 'string', default: '', help: 'Comma-separated etcd URLs (e.g. http://127.0.0.1:2379). Selects the etcd3 backend.' },
+  { name: 'etcd-prefix', type: 'string', default: '/registry', help: 'The prefix of every key kapi writes in etcd.' },
+  { name: 'etcd-cafile', type: 'string', default: '', help: 'SSL Certificate Authority file used to secure etcd communication.' },
+  { name: 'etcd-certfile', type: 'string', default: '', help: 'SSL certification file used to secure etcd communication.' },
+  { name: 'etcd-keyfile', type: 'string', default: '', help: 'SSL key file used to secure etcd communication.' },
+  { name: 'etcd-compaction-interval', type: 'duration', default: '5m0s', help: 'The interval of compaction requests. 0 disables compaction by this server.' },
+  { name: 'watch-cache', type: 'bool', default: 'true', help: 'Serve watches and resourceVersion=0 lists from an in-memory watch cache per resource.' },
+  { name: 'request-timeout', type: 'duration', default: '1m0s', help: 'The longest a non-watch request may take before it is answered with 504.' },
+  { name: 'runtime-config', type: 'string', default: '', help: 'A set of key=value pairs that enable or disable built-in APIs, e.g. admissionregistration.k8s.io/v1beta1=true,api/all=false.' },
   { name: 'max-request-bytes', type: 'int', default: '3145728', help: 'Largest request body accepted; larger bodies get 413.' },
   { name: 'shutdown-delay-duration', type: 'duration', default: '0s', help: 'Time to keep serving after SIGTERM before refusing new requests.' },
   { name: 'help', type: 'bool', default: 'false', help: 'Show this help.' },
@@ -35,11 +45,22 @@ export interface ServeOptions {
   dataDir: string;
   kubeconfigOut: string;
   maxRequestBytes: number;
+  storageBackend: 'sqlite' | 'etcd3';
+  etcdServers: string[];
+  etcdPrefix: string;
+  etcdCaFile: string;
+  etcdCertFile: string;
+  etcdKeyFile: string;
+  /** Milliseconds; 0 = never compact. */
+  etcdCompactionIntervalMs: number;
+  watchCache: boolean;
+  requestTimeoutMs: number;
+  runtimeConfig: string;
   help: boolean;
 }
 
 export function serveUsage(): string {
-  return `Usage: kapi serve [flags]\n\nStarts the Kubernetes API server on the embedded SQLite store.\n\nFlags:\n${flagUsage(serveFlags)}\n`;
+  return `Usage: kapi serve [flags]\n\nStarts the Kubernetes API server on the embedded SQLite store, or on etcd with --etcd-servers.\n\nFlags:\n${flagUsage(serveFlags)}\n`;
 }
 
 /** Parses and validates `kapi serve` flags. Throws with a clear message on bad input. */
@@ -60,7 +81,27 @@ export function parseServeOptions(argv: string[]): ServeOptions {
   if ((values['tls-cert-file'] === '') !== (values['tls-private-key-file'] === '')) {
     throw new Error('--tls-cert-file and --tls-private-key-file must be given together');
   }
+  const etcdServers = values['etcd-servers'].split(',').map((x) => x.trim()).filter((x) => x !== '');
+  for (const u of etcdServers) {
+    if (!/^https?:\/\/[^/]+$/.test(u.replace(/\/$/, ''))) throw new Error(`--etcd-servers: ${JSON.stringify(u)} is not an http(s)://host:port URL`);
+  }
+  let backend = values['storage-backend'];
+  if (backend === '') backend = etcdServers.length > 0 ? 'etcd3' : 'sqlite';
+  if (backend !== 'sqlite' && backend !== 'etcd3') throw new Error(`--storage-backend ${JSON.stringify(backend)} is not one of "sqlite", "etcd3"`);
+  if (backend === 'etcd3' && etcdServers.length === 0) throw new Error('--storage-backend=etcd3 needs --etcd-servers');
+  const prefix = values['etcd-prefix'];
+  if (!prefix.startsWith('/')) throw new Error(`--etcd-prefix ${JSON.stringify(prefix)} must start with "/"`);
   return {
+    storageBackend: backend,
+    etcdServers,
+    etcdPrefix: prefix.replace(/\/+$/, '') || '/registry',
+    etcdCaFile: values['etcd-cafile'],
+    etcdCertFile: values['etcd-certfile'],
+    etcdKeyFile: values['etcd-keyfile'],
+    etcdCompactionIntervalMs: parseDuration(values['etcd-compaction-interval']) ?? 300_000,
+    watchCache: boolFlag(values['watch-cache']),
+    requestTimeoutMs: parseDuration(values['request-timeout']) ?? 60_000,
+    runtimeConfig: values['runtime-config'],
     securePort: port,
     bindAddress: bind,
     advertiseAddress: adv || (bind === '0.0.0.0' || bind === '::' ? '127.0.0.1' : bind),

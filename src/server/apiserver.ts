@@ -5,8 +5,14 @@
  */
 import type { HttpHandler, HttpRequest, HttpResponse } from './http.js';
 import type { Storage } from '../storage/interface.js';
+import { newCacher, type Cacher } from '../storage/cacher/cacher.js';
 import { APIInstaller } from '../endpoints/installer.js';
 import { builtinResources, defineResource, storagePrefixOf, type ResourceSpec } from '../registry/definitions.js';
+import { enabledResources, parseRuntimeConfig } from '../registry/runtimeconfig.js';
+import { conversionHooksFor } from '../registry/conversion/index.js';
+import type { RequestInfo } from '../endpoints/request/requestinfo.js';
+import type { RequestContext, UserInfo } from '../endpoints/request/context.js';
+import { componentStatusEndpoint } from '../registry/core/componentstatus.js';
 import { GenericStore, type RequestScope, type StoreHooks } from '../registry/generic/store.js';
 import { newAdmissionChain, type Admission } from '../admission/interfaces.js';
 import { contextOf } from '../endpoints/request/context.js';
@@ -19,10 +25,9 @@ import { createOpenAPIHandler } from '../endpoints/openapi/handler.js';
 import { HealthEndpoint, type HealthCheck } from './healthz/healthz.js';
 import { versionInfo } from './version.js';
 import type { Authorizer } from '../authz/interfaces.js';
-import { selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview } from '../registry/reviews/reviews.js';
+import { selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, subjectAccessReview, tokenReview } from '../registry/reviews/reviews.js';
 import { issueToken, TokenSigner } from '../registry/core/token.js';
 import { namespaceHooks, NamespaceLifecycle } from '../registry/core/namespace.js';
-import { eventsConversion } from '../registry/events/conversion.js';
 import { podHooks, bindingEndpoint, evictionEndpoint, podLogEndpoint, podConnectEndpoint } from '../registry/core/pod.js';
 
 export interface APIServerConfig {
@@ -37,12 +42,22 @@ export interface APIServerConfig {
   readyChecks: HealthCheck[];
   /** True once shutdown began: /readyz fails. */
   shuttingDown: () => boolean;
+  /** Serve watches and RV=0 lists from a watch cache per resource. */
+  watchCache: boolean;
+  /** `--runtime-config` values (kube-apiserver syntax). */
+  runtimeConfig?: string[];
+  /** Authenticates bearer tokens for TokenReview (none until token authentication is configured). */
+  tokenAuthenticator?: (token: string, audiences: string[]) => Promise<{ user: UserInfo; audiences: string[] } | null>;
 }
 
 /** The API server's request handler and its stores. */
 export class APIServer {
   readonly installer = new APIInstaller();
+  /** Stores by `group/resource` of the storage (preferred) version; every served version by `group/version/resource`. */
   readonly stores = new Map<string, GenericStore>();
+  private readonly servedStores = new Map<string, GenericStore>();
+  private readonly specs: ResourceSpec[];
+  private readonly cachers = new Map<string, Cacher>();
   readonly admission: Admission = newAdmissionChain([]);
   readonly namespaces: NamespaceLifecycle;
   private readonly healthz: HealthEndpoint;
@@ -55,7 +70,8 @@ export class APIServer {
   constructor(private readonly config: APIServerConfig) {
     this.signer = new TokenSigner(config.saKeyPem);
     this.namespaces = new NamespaceLifecycle(this.stores, config.caCertPem);
-    for (const spec of builtinResources) this.installResource(spec);
+    this.specs = enabledResources(builtinResources, parseRuntimeConfig(config.runtimeConfig ?? []), { priorityAndFairness: false });
+    for (const spec of this.specs) this.installResource(spec);
     this.installSpecialEndpoints();
     const ping: HealthCheck = { name: 'ping', check: () => true };
     const log: HealthCheck = { name: 'log', check: () => true };
@@ -69,15 +85,42 @@ export class APIServer {
   }
 
   private installResource(spec: ResourceSpec): void {
-    const def = defineResource(spec);
     if (spec.createOnly) return; // served by installSpecialEndpoints
-    let hooks: StoreHooks = {};
-    if (spec.group === '' && spec.resource === 'namespaces') hooks = namespaceHooks(this.namespaces);
-    if (spec.group === '' && spec.resource === 'pods') hooks = podHooks();
-    if (spec.group === 'events.k8s.io') hooks = eventsConversion;
-    const store = new GenericStore(def, this.config.storage, (ns) => this.namespaces.phase(ns), hooks, storagePrefixOf(spec));
-    this.stores.set(`${spec.group}/${spec.resource}`, store);
+    const def = defineResource(spec);
+    if (spec.special === 'componentStatus') {
+      this.installer.installVirtual(def, componentStatusEndpoint());
+      return;
+    }
+    let hooks: StoreHooks = { ...(conversionHooksFor(spec) ?? {}) };
+    if (spec.group === '' && spec.resource === 'namespaces') hooks = { ...hooks, ...namespaceHooks(this.namespaces) };
+    if (spec.group === '' && spec.resource === 'pods') hooks = { ...hooks, ...podHooks() };
+    const prefix = storagePrefixOf(spec);
+    const store = new GenericStore(def, this.storageFor(prefix), (ns) => this.namespaces.phase(ns), hooks, prefix);
+    this.servedStores.set(`${spec.group}/${spec.version}/${spec.resource}`, store);
+    // The first served version of a resource is its preferred one (the specs list preferred versions first).
+    if (!this.stores.has(`${spec.group}/${spec.resource}`)) this.stores.set(`${spec.group}/${spec.resource}`, store);
     this.installer.install({ def, store, maxRequestBytes: this.config.maxRequestBytes, admission: this.admission });
+  }
+
+  /** The storage of one resource prefix: the shared Storage, decorated by a watch cache when enabled. */
+  private storageFor(prefix: string): Storage {
+    if (!this.config.watchCache) return this.config.storage;
+    let c = this.cachers.get(prefix);
+    if (!c) {
+      c = newCacher(this.config.storage, { prefix });
+      this.cachers.set(prefix, c);
+    }
+    return c;
+  }
+
+  /** Waits until every watch cache has its initial list. */
+  async ready(): Promise<void> {
+    await Promise.all([...this.cachers.values()].map((c) => c.ready()));
+  }
+
+  /** Stops the watch caches. */
+  stop(): void {
+    for (const c of this.cachers.values()) c.stop();
   }
 
   /** The store of a resource (`""/pods`, `apps/deployments`). */
@@ -89,29 +132,43 @@ export class APIServer {
 
   private installSpecialEndpoints(): void {
     const authorizer = this.config.authorizer;
-    const userOf = (ctx: { user?: import('../endpoints/request/context.js').UserInfo }) => {
+    const userOf = (ctx: RequestContext) => {
       if (!ctx.user) throw newBadRequest('no user');
       return ctx.user;
     };
-    for (const spec of builtinResources.filter((s) => s.createOnly)) {
+    const pods = this.store('', 'pods');
+    for (const spec of this.specs.filter((s) => s.createOnly)) {
       const def = defineResource(spec);
-      const message = def.message;
-      const base = { group: spec.group, version: spec.version, kind: spec.kind, message, code: 201 };
-      let create: (ctx: import('../endpoints/request/context.js').RequestContext, body: KubeObject) => Promise<unknown> | unknown;
-      switch (spec.kind) {
-        case 'SelfSubjectAccessReview':
-          create = (ctx, body) => selfSubjectAccessReview(authorizer, userOf(ctx), body);
+      const base = { group: spec.group, version: spec.version, kind: spec.kind, message: def.message, code: 201 };
+      let create: (ctx: RequestContext, info: RequestInfo, body: KubeObject) => Promise<unknown> | unknown;
+      switch (spec.special) {
+        case 'selfSubjectAccessReview':
+          create = (ctx, _info, body) => selfSubjectAccessReview(authorizer, userOf(ctx), body);
           break;
-        case 'SelfSubjectRulesReview':
-          create = (ctx, body) => selfSubjectRulesReview(authorizer, userOf(ctx), body);
+        case 'selfSubjectRulesReview':
+          create = (ctx, _info, body) => selfSubjectRulesReview(authorizer, userOf(ctx), body);
           break;
-        case 'SelfSubjectReview':
-          create = (ctx, body) => selfSubjectReview(userOf(ctx), body);
+        case 'selfSubjectReview':
+          create = (ctx, _info, body) => selfSubjectReview(userOf(ctx), body);
           break;
+        case 'subjectAccessReview':
+          create = (_ctx, _info, body) => subjectAccessReview(authorizer, body, '');
+          break;
+        case 'localSubjectAccessReview':
+          create = (_ctx, info, body) => subjectAccessReview(authorizer, body, info.namespace);
+          break;
+        case 'tokenReview':
+          create = (_ctx, _info, body) => tokenReview(this.config.tokenAuthenticator, body);
+          break;
+        case 'binding': {
+          const ep = bindingEndpoint(pods);
+          create = (ctx, info, body) => ep.create(ctx, { ...info, name: body.metadata?.name ?? '' }, body);
+          break;
+        }
         default:
           continue;
       }
-      this.installer.installCreateOnly(spec.group, spec.version, spec.resource, { ...base, create: async (ctx, _info, body) => create(ctx, body) }, def);
+      this.installer.installCreateOnly(spec.group, spec.version, spec.resource, { ...base, create: async (ctx, info, body) => create(ctx, info, body) }, def);
     }
     const saStore = this.store('', 'serviceaccounts');
     this.installer.installCreateOnly('', 'v1', 'serviceaccounts/token', {
@@ -125,7 +182,6 @@ export class APIServer {
         return issueToken(this.signer, sa, body);
       },
     });
-    const pods = this.store('', 'pods');
     this.installer.installCreateOnly('', 'v1', 'pods/binding', bindingEndpoint(pods));
     this.installer.installCreateOnly('', 'v1', 'pods/eviction', evictionEndpoint(pods));
     this.installer.installConnect('', 'v1', 'pods/log', podLogEndpoint(pods));
@@ -185,7 +241,7 @@ export class APIServer {
 }
 
 /** A store-level scope from a request. */
-export function scopeOf(ctx: import('../endpoints/request/context.js').RequestContext, info: { namespace: string }): RequestScope {
+export function scopeOf(ctx: RequestContext, info: { namespace: string }): RequestScope {
   return { namespace: info.namespace, user: ctx.user, dryRun: ctx.query.get('dryRun') === 'All' };
 }
 

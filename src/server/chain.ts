@@ -8,7 +8,7 @@ import type { HttpHandler, HttpRequest, HttpResponse } from './http.js';
 import { contextOf, withContext, type RequestContext } from '../endpoints/request/context.js';
 import { parseRequestInfo } from '../endpoints/request/requestinfo.js';
 import { writeError } from '../endpoints/handlers/responsewriters.js';
-import { newForbidden, newInternalError, newUnauthorized, StatusError } from '../runtime/errors.js';
+import { newForbidden, newInternalError, newTimeout, newUnauthorized, StatusError } from '../runtime/errors.js';
 import type { Authenticator } from '../authn/interfaces.js';
 import { withAuthenticatedGroup } from '../authn/interfaces.js';
 import type { Authorizer } from '../authz/interfaces.js';
@@ -22,6 +22,8 @@ export interface ChainConfig {
   publicPaths: (path: string) => boolean;
   /** Aborted when the server shuts down. */
   shutdownSignal: AbortSignal;
+  /** Timeout of non-long-running requests in ms (0 = none). */
+  requestTimeoutMs: number;
   /** Counts in-flight requests for graceful shutdown. */
   inFlight: { add(): void; done(): void };
 }
@@ -151,6 +153,32 @@ const withAuthorization: Filter = {
   },
 };
 
+/** Watches and streaming subresources are long-running: no request timeout applies. */
+function isLongRunning(verb: string, subresource: string): boolean {
+  return verb === 'watch' || verb === 'proxy' || ['log', 'exec', 'attach', 'portforward', 'proxy'].includes(subresource);
+}
+
+/** Answers 504 Timeout when a short request has not answered within the request timeout. */
+const withRequestTimeout: Filter = {
+  name: 'request-timeout',
+  build: (next, config) => async (req, res) => {
+    const ctx = contextOf(req);
+    const info = ctx.requestInfo;
+    if (config.requestTimeoutMs <= 0 || (info && isLongRunning(info.verb, info.subresource))) {
+      await next(req, res);
+      return;
+    }
+    const timer = setTimeout(() => {
+      if (!res.headersSent) writeError(req, res, newTimeout());
+    }, config.requestTimeoutMs);
+    try {
+      await next(req, res);
+    } finally {
+      clearTimeout(timer);
+    }
+  },
+};
+
 /** The chain, outermost first. The order is the contract; each comment says why. */
 export const defaultFilters: Filter[] = [
   withPanicRecovery, // outermost: nothing escapes as a dropped socket
@@ -159,6 +187,7 @@ export const defaultFilters: Filter[] = [
   withRequestInfo, // before authn/authz: they read RequestInfo
   withAuthentication,
   withAuthorization, // after authentication: needs the user
+  withRequestTimeout, // innermost: only authorized work is timed
 ];
 
 /** Wraps `handler` with the filters, the first being the outermost. */

@@ -23,7 +23,8 @@ export interface PodValidationOptions {
 
 const maxInt32 = 2147483647;
 
-function validateTolerations(tolerations: Obj[], path: FieldPath): FieldError[] {
+/** Pod tolerations (also RuntimeClass scheduling tolerations). */
+export function validateTolerations(tolerations: Obj[], path: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
   tolerations.forEach((t, i) => {
     const p = path.index(i);

@@ -46,6 +46,8 @@ export function encodeBody(value: unknown, choice: OutputChoice, pretty: boolean
 
 /** Writes an object (or list, table, status) with the given HTTP code. */
 export function writeObject(req: HttpRequest, res: HttpResponse, code: number, value: unknown, choice: OutputChoice, query: URLSearchParams): void {
+  // A request that already timed out (504 sent) or whose client left gets nothing more.
+  if (res.headersSent || res.writableEnded) return;
   let body: Buffer;
   let contentType = choice.contentType;
   try {

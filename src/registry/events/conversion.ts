@@ -4,6 +4,8 @@
  */
 import type { KubeObject } from '../../runtime/object.js';
 import type { StoreHooks } from '../generic/store.js';
+import { clone } from '../conversion/fields.js';
+import type { VersionConverter } from '../conversion/registry.js';
 
 /** events.k8s.io/v1 field → core/v1 field. */
 const renames: [string, string][] = [
@@ -16,10 +18,11 @@ const renames: [string, string][] = [
   ['reportingController', 'reportingComponent'],
 ];
 
+/** A copy of obj with its top-level fields renamed (nothing shared with obj). */
 function rename(obj: KubeObject, pairs: [string, string][]): KubeObject {
   const out: KubeObject = {};
   const map = new Map(pairs);
-  for (const [k, v] of Object.entries(obj)) out[map.get(k) ?? k] = v;
+  for (const [k, v] of Object.entries(clone(obj))) out[map.get(k) ?? k] = v;
   return out;
 }
 
@@ -27,6 +30,7 @@ function rename(obj: KubeObject, pairs: [string, string][]): KubeObject {
 export function coreToEventsV1(obj: KubeObject): KubeObject {
   const out = rename(obj, renames.map(([a, b]) => [b, a]));
   out.apiVersion = 'events.k8s.io/v1';
+  out.kind = 'Event';
   return out;
 }
 
@@ -38,4 +42,13 @@ export function eventsV1ToCore(obj: KubeObject): KubeObject {
   return out;
 }
 
+/** The converter: events.k8s.io/v1 Event served, core v1 Event stored. */
+export const eventsConverter: VersionConverter = {
+  served: { group: 'events.k8s.io', version: 'v1', kind: 'Event' },
+  storage: { group: '', version: 'v1', kind: 'Event' },
+  toStorage: eventsV1ToCore,
+  fromStorage: coreToEventsV1,
+};
+
+/** Store hooks of the events.k8s.io/v1 store (same as `conversionHooksFor` gives). */
 export const eventsConversion: StoreHooks = { toServed: coreToEventsV1, toStored: eventsV1ToCore };

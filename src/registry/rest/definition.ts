@@ -50,6 +50,12 @@ export interface ResourceDefinition {
   selectableFields?(obj: KubeObject): Record<string, string>;
   /** For the scale subresource: where replicas and selector live. */
   scale?: ScaleDefinition;
+  /**
+   * Set when this version is deprecated: the text of the `Warning: 299 - "..."`
+   * header every request to it gets (`v1 Endpoints is deprecated in v1.33+; use
+   * discovery.k8s.io/v1 EndpointSlice`).
+   */
+  deprecationWarning?: string;
 }
 
 /** How the `scale` subresource maps onto the object. */
