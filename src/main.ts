@@ -39,6 +39,8 @@ function openKV(opts: ServeOptions): KV {
     return openEtcdKV({
       endpoints: opts.etcdServers,
       prefix: opts.etcdPrefix,
+      // Storage calls must fail before the request timeout answers for them.
+      requestTimeoutMs: opts.requestTimeoutMs > 0 ? Math.min(10_000, Math.max(1_000, Math.floor(opts.requestTimeoutMs / 2))) : 10_000,
       tls: opts.etcdCaFile || opts.etcdCertFile ? { caFile: opts.etcdCaFile || undefined, certFile: opts.etcdCertFile || undefined, keyFile: opts.etcdKeyFile || undefined } : undefined,
     });
   }
@@ -85,6 +87,9 @@ export async function startServer(opts: ServeOptions, log: (line: string) => voi
     readyChecks: [{ name: 'etcd', check: () => kv.healthy() }],
     watchCache: opts.watchCache,
     runtimeConfig: opts.runtimeConfig ? [opts.runtimeConfig] : [],
+    serviceClusterIpRange: opts.serviceClusterIpRange,
+    serviceNodePortRange: opts.serviceNodePortRange,
+    advertise: () => ({ address: opts.advertiseAddress, port }),
     shuttingDown: () => shuttingDown,
   });
   await api.ready();
@@ -103,6 +108,7 @@ export async function startServer(opts: ServeOptions, log: (line: string) => voi
   );
   const addr = await server.listen();
   port = addr.port;
+  await api.publishKubernetesService();
   const url = `https://${hostFor(opts.advertiseAddress)}:${port}`;
   writeKubeconfig(opts.kubeconfigOut, { server: url, caCertPem: pki.caCertPem, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem });
   const where = opts.storageBackend === 'etcd3' ? `etcd ${opts.etcdServers.join(',')} prefix ${opts.etcdPrefix}` : join(opts.dataDir, 'kapi.db');

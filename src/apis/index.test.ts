@@ -41,9 +41,9 @@ test('selectable fields: events, secrets, jobs, replicasets', () => {
 });
 
 test('default strategy: generic name rules, generation for objects with spec, status preserved', () => {
-  const st = strategyFor('networking.k8s.io', 'v1', 'NetworkPolicy', true, { hasStatus: false });
-  assert.equal(hasSpecificStrategy('networking.k8s.io', 'NetworkPolicy'), false);
-  const created = runCreate(st, { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'a/b', namespace: 'default' }, spec: {} });
+  const st = strategyFor('apiregistration.k8s.io', 'v1', 'APIService', false, { hasStatus: true });
+  assert.equal(hasSpecificStrategy('apiregistration.k8s.io', 'APIService'), false);
+  const created = runCreate(st, { apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService', metadata: { name: 'a/b' }, spec: {} });
   assert.deepEqual(
     created.errs.map((e) => e.message()),
     ["metadata.name: Invalid value: \"a/b\": may not contain '/'"],
@@ -60,4 +60,51 @@ test('default strategy: generic name rules, generation for objects with spec, st
   assert.deepEqual(upd.errs, []);
   assert.equal(upd.obj.metadata?.generation, 2);
   assert.deepEqual(upd.obj.status, { ready: false });
+});
+
+test('selectable fields: PersistentVolumes and claims keep the bare `name` field', () => {
+  assert.deepEqual(selectableFieldsFor('', 'PersistentVolume', false)({ metadata: { name: 'pv1' } }), { name: 'pv1', 'metadata.name': 'pv1' });
+  assert.deepEqual(selectableFieldsFor('', 'PersistentVolumeClaim')({ metadata: { name: 'data', namespace: 'db' } }), {
+    name: 'data',
+    'metadata.name': 'data',
+    'metadata.namespace': 'db',
+  });
+});
+
+test('selectable fields: kinds without their own fields have only metadata', () => {
+  assert.deepEqual(selectableFieldsFor('networking.k8s.io', 'Ingress')({ metadata: { name: 'i', namespace: 'n' } }), { 'metadata.name': 'i', 'metadata.namespace': 'n' });
+  assert.deepEqual(selectableFieldsFor('rbac.authorization.k8s.io', 'ClusterRole', false)({ metadata: { name: 'admin' } }), { 'metadata.name': 'admin' });
+});
+
+test('strategies: every kind of the brief has its own rules', () => {
+  const kinds = [
+    ['networking.k8s.io', 'Ingress'],
+    ['networking.k8s.io', 'IngressClass'],
+    ['networking.k8s.io', 'NetworkPolicy'],
+    ['networking.k8s.io', 'IPAddress'],
+    ['networking.k8s.io', 'ServiceCIDR'],
+    ['rbac.authorization.k8s.io', 'ClusterRoleBinding'],
+    ['autoscaling', 'HorizontalPodAutoscaler'],
+    ['policy', 'PodDisruptionBudget'],
+    ['storage.k8s.io', 'CSIStorageCapacity'],
+    ['scheduling.k8s.io', 'PriorityClass'],
+    ['node.k8s.io', 'RuntimeClass'],
+    ['discovery.k8s.io', 'EndpointSlice'],
+    ['certificates.k8s.io', 'CertificateSigningRequest'],
+    ['admissionregistration.k8s.io', 'ValidatingAdmissionPolicyBinding'],
+    ['apiextensions.k8s.io', 'CustomResourceDefinition'],
+    ['flowcontrol.apiserver.k8s.io', 'PriorityLevelConfiguration'],
+    ['', 'ComponentStatus'],
+    ['', 'Binding'],
+  ];
+  assert.deepEqual(kinds.filter(([g, k]) => !hasSpecificStrategy(g, k)), []);
+});
+
+test('binding: the target must be a named Node', () => {
+  const st = strategyFor('', 'v1', 'Binding', true);
+  const { errs } = runCreate(st, { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'web-0', namespace: 'default' }, target: { kind: 'Pod' } });
+  assert.deepEqual(
+    errs.map((e) => e.message()),
+    ['target.kind: Unsupported value: "Pod": supported values: "Node", "<empty>"', 'target.name: Required value'],
+  );
 });

@@ -15,6 +15,7 @@ export const serveFlags: FlagSpec[] = [
   { name: 'tls-private-key-file', type: 'string', default: '', help: 'File containing the private key matching --tls-cert-file.' },
   { name: 'client-ca-file', type: 'string', default: '', help: 'CA bundle used to verify client certificates. If unset, the generated CA is used.' },
   { name: 'service-cluster-ip-range', type: 'string', default: '10.96.0.0/12', help: 'CIDR range from which Service cluster IPs are allocated.' },
+  { name: 'service-node-port-range', type: 'string', default: '30000-32767', help: 'A port range to reserve for services with NodePort visibility.' },
   { name: 'data-dir', type: 'string', default: './.kapi', help: 'Directory for the embedded SQLite store and generated files.' },
   { name: 'kubeconfig-out', type: 'string', default: '', help: 'Where to write the admin kubeconfig. Defaults to <data-dir>/admin.kubeconfig.' },
   { name: 'storage-backend', type: 'string', default: '', help: 'The storage backend: "sqlite" (embedded, in --data-dir) or "etcd3". Defaults to etcd3 when --etcd-servers is set, else sqlite.' },
@@ -42,6 +43,7 @@ export interface ServeOptions {
   tlsPrivateKeyFile: string;
   clientCaFile: string;
   serviceClusterIpRange: string;
+  serviceNodePortRange: string;
   dataDir: string;
   kubeconfigOut: string;
   maxRequestBytes: number;
@@ -110,6 +112,7 @@ export function parseServeOptions(argv: string[]): ServeOptions {
     tlsPrivateKeyFile: values['tls-private-key-file'],
     clientCaFile: values['client-ca-file'],
     serviceClusterIpRange: cidr,
+    serviceNodePortRange: values['service-node-port-range'],
     dataDir,
     kubeconfigOut: values['kubeconfig-out'] ? resolve(values['kubeconfig-out']) : join(dataDir, 'admin.kubeconfig'),
     maxRequestBytes: Number(values['max-request-bytes']),

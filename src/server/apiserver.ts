@@ -28,6 +28,9 @@ import type { Authorizer } from '../authz/interfaces.js';
 import { selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, subjectAccessReview, tokenReview } from '../registry/reviews/reviews.js';
 import { issueToken, TokenSigner } from '../registry/core/token.js';
 import { namespaceHooks, NamespaceLifecycle } from '../registry/core/namespace.js';
+import { serviceHooks, storageBackedAllocator } from '../registry/core/service/hooks.js';
+import type { ServiceAllocator } from '../registry/core/service/allocator.js';
+import { ensureKubernetesService } from '../registry/core/service/kubernetes.js';
 import { podHooks, bindingEndpoint, evictionEndpoint, podLogEndpoint, podConnectEndpoint } from '../registry/core/pod.js';
 
 export interface APIServerConfig {
@@ -44,6 +47,12 @@ export interface APIServerConfig {
   shuttingDown: () => boolean;
   /** Serve watches and RV=0 lists from a watch cache per resource. */
   watchCache: boolean;
+  /** `--service-cluster-ip-range`. */
+  serviceClusterIpRange: string;
+  /** `--service-node-port-range` (default 30000-32767). */
+  serviceNodePortRange?: string;
+  /** The address and port clients reach this server at (the `kubernetes` Service's endpoint). */
+  advertise: () => { address: string; port: number };
   /** `--runtime-config` values (kube-apiserver syntax). */
   runtimeConfig?: string[];
   /** Authenticates bearer tokens for TokenReview (none until token authentication is configured). */
@@ -66,9 +75,11 @@ export class APIServer {
   private readonly discovery;
   private readonly openapi;
   private readonly signer: TokenSigner;
+  readonly serviceAllocator: ServiceAllocator;
 
   constructor(private readonly config: APIServerConfig) {
     this.signer = new TokenSigner(config.saKeyPem);
+    this.serviceAllocator = storageBackedAllocator(config.storage, config.serviceClusterIpRange, config.serviceNodePortRange);
     this.namespaces = new NamespaceLifecycle(this.stores, config.caCertPem);
     this.specs = enabledResources(builtinResources, parseRuntimeConfig(config.runtimeConfig ?? []), { priorityAndFairness: false });
     for (const spec of this.specs) this.installResource(spec);
@@ -94,6 +105,7 @@ export class APIServer {
     let hooks: StoreHooks = { ...(conversionHooksFor(spec) ?? {}) };
     if (spec.group === '' && spec.resource === 'namespaces') hooks = { ...hooks, ...namespaceHooks(this.namespaces) };
     if (spec.group === '' && spec.resource === 'pods') hooks = { ...hooks, ...podHooks() };
+    if (spec.group === '' && spec.resource === 'services') hooks = { ...hooks, ...serviceHooks(this.serviceAllocator) };
     const prefix = storagePrefixOf(spec);
     const store = new GenericStore(def, this.storageFor(prefix), (ns) => this.namespaces.phase(ns), hooks, prefix);
     this.servedStores.set(`${spec.group}/${spec.version}/${spec.resource}`, store);
@@ -191,6 +203,11 @@ export class APIServer {
   /** Creates the default namespaces and their ServiceAccount/ConfigMap. */
   async bootstrap(): Promise<void> {
     await this.namespaces.bootstrap(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+  }
+
+  /** Creates the `kubernetes` Service and points its Endpoints at this server (once it listens). */
+  async publishKubernetesService(): Promise<void> {
+    await ensureKubernetesService(this.store('', 'services'), this.store('', 'endpoints'), this.serviceAllocator.kubernetesServiceIP, this.config.advertise());
   }
 
   /** The innermost handler: routes non-resource paths, then resource requests. */

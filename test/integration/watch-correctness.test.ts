@@ -7,8 +7,9 @@
  * restarted mid-stream from the last resourceVersion they saw. Every stream is
  * then checked against the acknowledged writes.
  *
- * Runs on SQLite, on etcd (one member), and on two kapi replicas sharing one
- * etcd (writers and watchers spread over both).
+ * Runs on SQLite, on etcd (one member; with and without the watch cache),
+ * and on two kapi replicas sharing one etcd (writers and watchers spread over
+ * both).
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -344,6 +345,17 @@ describe('watch correctness under concurrent writers', { timeout: 120_000 }, () 
   test('etcd, one member', async (t) => {
     const etcd = await sharedEtcd();
     const replicas = await startKapiReplicas(1, { endpoints: etcd.endpoints, prefix: uniquePrefix('wc1') });
+    try {
+      const r = await runScenario(replicas.members);
+      t.diagnostic(`${r.events} reference events from ${r.acks} acknowledged writes`);
+    } finally {
+      await replicas.stop();
+    }
+  });
+
+  test('etcd, one member, without the watch cache', async (t) => {
+    const etcd = await sharedEtcd();
+    const replicas = await startKapiReplicas(1, { endpoints: etcd.endpoints, prefix: uniquePrefix('wc0'), args: ['--watch-cache=false'] });
     try {
       const r = await runScenario(replicas.members);
       t.diagnostic(`${r.events} reference events from ${r.acks} acknowledged writes`);

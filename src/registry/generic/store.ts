@@ -72,8 +72,14 @@ export interface WatchRequest {
 
 /** Hooks a resource can add around the generic operations (namespaces, service accounts...). */
 export interface StoreHooks {
-  /** Runs before the create is validated (e.g. allocate a cluster IP). */
-  beginCreate?(obj: KubeObject, scope: RequestScope): Promise<void> | void;
+  /**
+   * Runs after the strategy validated a new object and before it is written
+   * (e.g. allocate a cluster IP). The returned finish function is called with
+   * true once the object is stored, false when the create fails or is a dry run.
+   */
+  beginCreate?(obj: KubeObject, scope: RequestScope): Promise<FinishFunc | void> | FinishFunc | void;
+  /** Like beginCreate, for an update of `old` (once per attempt: a retried attempt is finished with false). */
+  beginUpdate?(obj: KubeObject, old: KubeObject, scope: RequestScope): Promise<FinishFunc | void> | FinishFunc | void;
   /** Runs after a successful (non-dry-run) create. */
   afterCreate?(obj: KubeObject, scope: RequestScope): Promise<void> | void;
   /** Runs after the object was removed from storage. */
@@ -89,6 +95,9 @@ export interface StoreHooks {
   toServed?(obj: KubeObject): KubeObject;
   toStored?(obj: KubeObject): KubeObject;
 }
+
+/** Completes what a begin hook started: `success` tells whether the write happened. */
+export type FinishFunc = (success: boolean) => Promise<void> | void;
 
 /** Looks up a namespace's phase: null when it does not exist. */
 export type NamespacePhaseFunc = (name: string) => Promise<'Active' | 'Terminating' | null>;
@@ -244,7 +253,6 @@ export class GenericStore {
     await this.checkNamespaceLifecycle(scope, meta.name ?? '');
     fillObjectMetaSystemFields(meta);
     if (useGenerateName) meta.name = generateName(meta.generateName as string);
-    await this.hooks.beginCreate?.(obj, scope);
 
     const strategy = this.def.strategy;
     const sctx = this.strategyCtx(scope, '');
@@ -255,22 +263,28 @@ export class GenericStore {
       if (errs.length > 0) throw this.invalid(meta.name ?? '', errs);
       strategy.canonicalize?.(obj);
     }
-    if (validate) await validate(obj, null);
-    if (scope.dryRun) return this.served(obj);
-
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const created = await this.storage.create(this.keyFor(scope.namespace, metaOf(obj).name as string), this.stored(obj));
-        const out = this.served(created);
-        await this.hooks.afterCreate?.(out, scope);
-        return out;
-      } catch (err) {
-        if (useGenerateName && isStorageError(err, 'KeyExists') && attempt + 1 < generateNameAttempts) {
-          metaOf(obj).name = generateName(meta.generateName as string);
-          continue;
+    const finish = (await this.hooks.beginCreate?.(obj, scope)) ?? undefined;
+    let ok = false;
+    try {
+      if (validate) await validate(obj, null);
+      if (scope.dryRun) return this.served(obj);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const created = await this.storage.create(this.keyFor(scope.namespace, metaOf(obj).name as string), this.stored(obj));
+          ok = true;
+          const out = this.served(created);
+          await this.hooks.afterCreate?.(out, scope);
+          return out;
+        } catch (err) {
+          if (useGenerateName && isStorageError(err, 'KeyExists') && attempt + 1 < generateNameAttempts) {
+            metaOf(obj).name = generateName(meta.generateName as string);
+            continue;
+          }
+          throw interpretStorageError(err, this.gr, metaOf(obj).name ?? '');
         }
-        throw interpretStorageError(err, this.gr, metaOf(obj).name ?? '');
       }
+    } finally {
+      await finish?.(ok);
     }
   }
 
@@ -297,9 +311,17 @@ export class GenericStore {
     let created = false;
     let dryRunResult: KubeObject | null = null;
     let deleteAfter = false;
+    // The begin hook of the attempt in flight; a retried attempt is finished with false first.
+    let finish: FinishFunc | undefined;
+    const settle = async (success: boolean) => {
+      const f = finish;
+      finish = undefined;
+      await f?.(success);
+    };
     try {
       const result = await this.storage.guaranteedUpdate(key, true, undefined, async (currentStored) => {
         const current = currentStored === null ? null : this.served(deepCopy(currentStored));
+        await settle(false);
         const obj = deepCopy(await compute(current === null ? null : deepCopy(current)));
         const meta = metaOf(obj);
         this.checkNamespace(meta, scope);
@@ -314,7 +336,6 @@ export class GenericStore {
           if (meta.resourceVersion) throw newNotFound(this.gr, name);
           delete meta.resourceVersion;
           fillObjectMetaSystemFields(meta);
-          await this.hooks.beginCreate?.(obj, scope);
           if (strategy) {
             strategy.defaults?.(obj);
             strategy.prepareForCreate(sctx, obj);
@@ -322,6 +343,7 @@ export class GenericStore {
             if (errs.length > 0) throw this.invalid(name, errs);
             strategy.canonicalize?.(obj);
           }
+          finish = (await this.hooks.beginCreate?.(obj, scope)) ?? undefined;
           if (validate) await validate(obj, null);
           created = true;
           if (scope.dryRun) {
@@ -361,6 +383,7 @@ export class GenericStore {
           if (errs.length > 0) throw this.invalid(name, errs);
           strategy.canonicalize?.(obj);
         }
+        finish = (await this.hooks.beginUpdate?.(obj, current, scope)) ?? undefined;
         if (validate) await validate(obj, current);
         deleteAfter = !!meta.deletionTimestamp && (meta.finalizers ?? []).length === 0;
         if (scope.dryRun) {
@@ -370,6 +393,7 @@ export class GenericStore {
         delete meta.resourceVersion;
         return this.stored(obj);
       });
+      await settle(true);
       const out = this.served(result);
       if (created) await this.hooks.afterCreate?.(out, scope);
       if (deleteAfter) {
@@ -378,6 +402,7 @@ export class GenericStore {
       }
       return { object: out, created };
     } catch (err) {
+      await settle(false);
       if (err === dryRunAbort && dryRunResult !== null) return { object: this.served(dryRunResult), created };
       throw interpretStorageError(err, this.gr, name);
     }

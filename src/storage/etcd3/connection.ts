@@ -116,21 +116,23 @@ class Endpoint {
   }
 }
 
-/** Splits `https://host:port` into a gRPC target and whether it wants TLS. */
-export function parseEndpoint(url: string): { target: string; secure: boolean } {
-  const m = /^(https?):\/\/([^/]+)\/?$/.exec(url.trim());
+/**
+ * Splits an endpoint into a gRPC target and whether it wants TLS: the scheme
+ * decides (`https://`), and a bare `host:port` uses TLS when TLS files are given.
+ */
+export function parseEndpoint(url: string, tlsGiven = false): { target: string; secure: boolean } {
+  const u = url.trim();
+  const m = /^(https?):\/\/([^/]+)\/?$/.exec(u);
   if (m) return { target: m[2], secure: m[1] === 'https' };
-  if (/^[^/]+:\d+$/.test(url.trim())) return { target: url.trim(), secure: false };
+  if (/^[^/]+:\d+$/.test(u)) return { target: u, secure: tlsGiven };
   throw new Error(`invalid etcd endpoint ${JSON.stringify(url)}: expected http(s)://host:port`);
 }
 
 function buildCredentials(secure: boolean, tls: EtcdTlsOptions | undefined): ChannelCredentials {
-  const useTls = secure || (tls !== undefined && (tls.caFile || tls.certFile || tls.keyFile));
-  if (!useTls) return grpcCredentials.createInsecure();
+  if (!secure) return grpcCredentials.createInsecure();
   const read = (f: string | undefined) => (f ? readFileSync(f) : null);
-  if ((tls?.certFile === undefined) !== (tls?.keyFile === undefined)) {
-    throw new Error('etcd client certificate and key must be given together');
-  }
+  if (!tls?.certFile !== !tls?.keyFile) throw new Error('etcd client certificate and key must be given together');
+  // No CA file: the system's trusted roots.
   return grpcCredentials.createSsl(read(tls?.caFile), read(tls?.keyFile), read(tls?.certFile));
 }
 
@@ -150,7 +152,8 @@ export class EtcdConnection {
 
   constructor(opts: EtcdConnectionOptions) {
     if (opts.endpoints.length === 0) throw new Error('at least one etcd endpoint is required');
-    const parsed = opts.endpoints.map(parseEndpoint);
+    const tlsGiven = Boolean(opts.tls?.caFile || opts.tls?.certFile || opts.tls?.keyFile);
+    const parsed = opts.endpoints.map((e) => parseEndpoint(e, tlsGiven));
     if (parsed.some((p) => p.secure) && parsed.some((p) => !p.secure)) {
       throw new Error('etcd endpoints must all use http or all use https');
     }

@@ -1,12 +1,17 @@
 /**
  * The etcd backend against real etcd: the KV and Storage conformance suites
  * on one member (wiped before every test), clients sharing one etcd
- * (replicas), the key layout under --etcd-prefix, and faults on a 3-member
- * cluster (one member lost, quorum lost, quorum back).
+ * (replicas), the key layout under --etcd-prefix, compaction coordination,
+ * TLS with client certificates, and faults on a 3-member cluster (one member
+ * lost, quorum lost, quorum back).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Etcd3 } from 'etcd3';
+import { ensurePki, issueClientCert } from '../../server/certs/pki.js';
 import { KvCompactedError, KvUnavailableError, prefixEnd, type KV } from '../kv/interface.js';
 import { newKvStorage } from '../kvstore/index.js';
 import { KvEventCollector } from '../testing/helpers.js';
@@ -203,6 +208,51 @@ describe('etcd KV', () => {
     } finally {
       if (saved === undefined) delete process.env.ETCD_BIN;
       else process.env.ETCD_BIN = saved;
+    }
+  });
+});
+
+describe('etcd KV over TLS with client certificates', () => {
+  test('talks to an etcd that requires client certificates; without one, calls fail as unavailable', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kapi-etcd-tls-'));
+    const file = (name: string, pem: string) => {
+      fs.writeFileSync(path.join(dir, name), pem, { mode: 0o600 });
+      return path.join(dir, name);
+    };
+    const pki = await ensurePki({ certDir: path.join(dir, 'pki'), extraSans: [] });
+    const client = await issueClientCert(pki, 'kube-apiserver-etcd-client', []);
+    const files = {
+      caFile: file('ca.crt', pki.caCertPem),
+      certFile: file('server.crt', pki.servingCertPem),
+      keyFile: file('server.key', pki.servingKeyPem),
+      clientCertFile: file('client.crt', client.certPem),
+      clientKeyFile: file('client.key', client.keyPem),
+    };
+    const secure = await startEtcd({ tls: files });
+    try {
+      assert.match(secure.endpoints[0], /^https:\/\/127\.0\.0\.1:\d+$/);
+      const tlsKv = openEtcdKV({
+        endpoints: secure.endpoints,
+        tls: { caFile: files.caFile, certFile: files.clientCertFile, keyFile: files.clientKeyFile },
+        requestTimeoutMs: 5000,
+      });
+      opened.add(tlsKv);
+      const col = new KvEventCollector();
+      const w = tlsKv.watch('/registry/t/', prefixEnd('/registry/t/'), 0, col);
+      const c = await tlsKv.create('/registry/t/a', b('secret'));
+      assert.equal(c.succeeded, true);
+      assert.equal((await tlsKv.range('/registry/t/a', undefined)).kvs[0].value.toString(), 'secret');
+      assert.equal((await col.atLeast(1))[0].kv.modRevision, c.revision);
+      assert.equal(await tlsKv.healthy(), true);
+      w.close();
+      const anonymous = openEtcdKV({ endpoints: secure.endpoints, tls: { caFile: files.caFile }, requestTimeoutMs: 500 });
+      opened.add(anonymous);
+      await assert.rejects(anonymous.create('/registry/t/b', b('x')), KvUnavailableError);
+      await dispose(anonymous);
+      await dispose(tlsKv);
+    } finally {
+      await secure.destroy();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -193,6 +193,16 @@ export class KvStorage implements Storage {
     return r.count;
   }
 
+  /**
+   * Asks every bookmark-enabled watch for a BOOKMARK at the last revision it
+   * has completely delivered (after its pending events). The watch cache uses
+   * it to learn it is up to date when writes to other resources moved the
+   * revision (kube-apiserver's RequestWatchProgress).
+   */
+  async requestWatchProgress(): Promise<void> {
+    for (const w of this.bookmarkWatchers) w.bookmark();
+  }
+
   async currentResourceVersion(): Promise<string> {
     return String(await this.call('', () => this.kv.currentRevision()));
   }

@@ -8,7 +8,8 @@
  * - The `etcd` binary is found on PATH (or in $ETCD_BIN). When it is missing
  *   the start fails with an error saying so: tests that need etcd never skip.
  * - Every process started here is killed by `destroy()`, and also when the
- *   test process exits without calling it.
+ *   test process exits without calling it or is ended by SIGINT, SIGTERM or
+ *   SIGHUP (not by SIGKILL, which cannot be caught).
  * - `stopMember` waits for the cluster to settle (a new leader, or certainly
  *   none), so what a test observes next does not depend on which member led.
  * - Election timing is shortened (heartbeat 50 ms, election 500 ms by
@@ -18,6 +19,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,11 +32,29 @@ export interface EtcdStartOptions {
   electionMs?: number;
   /** How long to wait for the member(s) to become healthy. Default 30 s. */
   readyTimeoutMs?: number;
+  /**
+   * Serve clients over TLS (https URLs) and require client certificates
+   * signed by `caFile` (etcd --client-cert-auth). The helper's own health
+   * checks use `clientCertFile`/`clientKeyFile`.
+   */
+  tls?: EtcdTestTls;
+}
+
+/** PEM files for an etcd that serves clients over TLS. */
+export interface EtcdTestTls {
+  /** CA that signed the serving certificate and the client certificates. */
+  caFile: string;
+  /** Serving certificate (with IP SAN 127.0.0.1) and its key. */
+  certFile: string;
+  keyFile: string;
+  /** A client certificate the helper's health checks present. */
+  clientCertFile: string;
+  clientKeyFile: string;
 }
 
 /** A running single-member etcd. */
 export interface EtcdHandle {
-  /** Client URLs (`http://127.0.0.1:port`). */
+  /** Client URLs (`http://127.0.0.1:port`, or https with `tls`). */
   readonly endpoints: string[];
   /** Stops the process(es) and removes the data. Safe to call twice. */
   destroy(): Promise<void>;
@@ -71,18 +91,32 @@ const DEFAULTS = { heartbeatMs: 50, electionMs: 500, readyTimeoutMs: 30_000 };
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
+/** Data directories not yet removed, removed too when the test process exits. */
+const liveRoots = new Set<string>();
+
+function killAll(): void {
+  for (const p of live) {
+    try {
+      p.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  for (const root of liveRoots) fs.rmSync(root, { recursive: true, force: true });
+}
+
+/** Kills the processes on exit, and on the signals that end a test run before it exits normally. */
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const p of live) {
-      try {
-        p.kill('SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  });
+  process.on('exit', killAll);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      killAll();
+      // Then end as the signal would have without this handler.
+      process.kill(process.pid, sig);
+    });
+  }
 }
 
 /** The etcd binary: $ETCD_BIN, else `etcd` on PATH. Throws a clear error when missing. */
@@ -137,24 +171,40 @@ function tempRoot(): string {
   return fs.mkdtempSync(path.join(base, 'kapi-etcd-'));
 }
 
-/** GET /health of one member: true when it reports healthy. */
-function checkHealth(clientUrl: string, timeoutMs = 1000): Promise<boolean> {
+/** GET `path` of a member's client URL: status and body, or undefined when unreachable. */
+function get(clientUrl: string, path: string, tls: EtcdTestTls | undefined, timeoutMs = 1000): Promise<{ status: number; body: string } | undefined> {
   return new Promise((resolve) => {
-    const req = http.get(`${clientUrl}/health`, { timeout: timeoutMs }, (res) => {
+    const onResponse = (res: http.IncomingMessage) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
-      res.on('end', () => {
-        try {
-          resolve(res.statusCode === 200 && (JSON.parse(body) as { health?: unknown }).health === 'true');
-        } catch {
-          resolve(false);
-        }
-      });
-    });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', () => resolve(undefined));
+    };
+    const req = tls
+      ? https.get(`${clientUrl}${path}`, { timeout: timeoutMs, ca: fs.readFileSync(tls.caFile), cert: fs.readFileSync(tls.clientCertFile), key: fs.readFileSync(tls.clientKeyFile) }, onResponse)
+      : http.get(`${clientUrl}${path}`, { timeout: timeoutMs }, onResponse);
     req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(false));
+    req.on('error', () => resolve(undefined));
   });
+}
+
+/** GET /health of one member: true when it reports healthy. */
+async function checkHealth(m: Member): Promise<boolean> {
+  const r = await get(m.clientUrl, '/health', m.tls);
+  if (!r || r.status !== 200) return false;
+  try {
+    return (JSON.parse(r.body) as { health?: unknown }).health === 'true';
+  } catch {
+    return false;
+  }
+}
+
+/** A member's `etcd_server_has_leader` gauge from /metrics (undefined when unreachable). */
+async function hasLeader(m: Member): Promise<boolean | undefined> {
+  const r = await get(m.clientUrl, '/metrics', m.tls);
+  const g = r ? /^etcd_server_has_leader (\d+)/m.exec(r.body) : null;
+  return g ? g[1] !== '0' : undefined;
 }
 
 interface MemberSpec {
@@ -169,10 +219,10 @@ class Member {
   proc: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
 
-  constructor(readonly spec: MemberSpec, private readonly args: string[]) {}
+  constructor(readonly spec: MemberSpec, private readonly args: string[], readonly tls: EtcdTestTls | undefined) {}
 
   get clientUrl(): string {
-    return `http://127.0.0.1:${this.spec.clientPort}`;
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${this.spec.clientPort}`;
   }
 
   get running(): boolean {
@@ -219,28 +269,11 @@ class Member {
   }
 }
 
-/** GET /metrics of one member: its `etcd_server_has_leader` gauge (undefined when unreachable). */
-function hasLeader(clientUrl: string, timeoutMs = 1000): Promise<boolean | undefined> {
-  return new Promise((resolve) => {
-    const req = http.get(`${clientUrl}/metrics`, { timeout: timeoutMs }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => {
-        const m = /^etcd_server_has_leader (\d+)/m.exec(body);
-        resolve(m ? m[1] !== '0' : undefined);
-      });
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(undefined));
-  });
-}
-
 /** Polls until no member of `members` has a leader. */
 async function waitLeaderless(members: Member[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const states = await Promise.all(members.map((m) => hasLeader(m.clientUrl)));
+    const states = await Promise.all(members.map((m) => hasLeader(m)));
     if (states.every((s) => s === false)) return;
     if (Date.now() > deadline) throw new Error(`etcd members still had a leader after ${timeoutMs}ms without quorum`);
     await new Promise<void>((resolve) => setTimeout(resolve, 50));
@@ -253,7 +286,7 @@ async function waitMembersHealthy(members: Member[], timeoutMs: number): Promise
   for (;;) {
     const dead = members.find((m) => !m.running);
     if (dead) throw new Error(`etcd member ${dead.spec.name} exited while starting; log:\n${dead.logTail()}`);
-    const ok = await Promise.all(members.map((m) => checkHealth(m.clientUrl)));
+    const ok = await Promise.all(members.map((m) => checkHealth(m)));
     if (ok.every(Boolean)) return;
     if (Date.now() > deadline) {
       const bad = members.filter((_, i) => !ok[i]).map((m) => `${m.spec.name}:\n${m.logTail()}`);
@@ -267,6 +300,7 @@ async function launch(size: number, opts: EtcdStartOptions): Promise<{ members: 
   const o = { ...DEFAULTS, ...opts };
   etcdBinary();
   const root = tempRoot();
+  liveRoots.add(root);
   const token = `kapi-test-${randomBytes(6).toString('hex')}`;
   const specs: MemberSpec[] = [];
   for (let i = 0; i < size; i++) {
@@ -275,13 +309,18 @@ async function launch(size: number, opts: EtcdStartOptions): Promise<{ members: 
     specs.push({ name, clientPort: await freePort(), peerPort: await freePort(), dataDir, logFile: path.join(root, `${name}.log`) });
   }
   const initialCluster = specs.map((s) => `${s.name}=http://127.0.0.1:${s.peerPort}`).join(',');
+  const scheme = o.tls ? 'https' : 'http';
+  const tlsArgs = o.tls
+    ? [`--cert-file=${o.tls.certFile}`, `--key-file=${o.tls.keyFile}`, `--trusted-ca-file=${o.tls.caFile}`, '--client-cert-auth']
+    : [];
   const members = specs.map(
     (s) =>
       new Member(s, [
         `--name=${s.name}`,
         `--data-dir=${s.dataDir}`,
-        `--listen-client-urls=http://127.0.0.1:${s.clientPort}`,
-        `--advertise-client-urls=http://127.0.0.1:${s.clientPort}`,
+        `--listen-client-urls=${scheme}://127.0.0.1:${s.clientPort}`,
+        `--advertise-client-urls=${scheme}://127.0.0.1:${s.clientPort}`,
+        ...tlsArgs,
         `--listen-peer-urls=http://127.0.0.1:${s.peerPort}`,
         `--initial-advertise-peer-urls=http://127.0.0.1:${s.peerPort}`,
         `--initial-cluster=${initialCluster}`,
@@ -291,7 +330,7 @@ async function launch(size: number, opts: EtcdStartOptions): Promise<{ members: 
         `--election-timeout=${o.electionMs}`,
         '--logger=zap',
         '--log-level=warn',
-      ]),
+      ], o.tls),
   );
   for (const m of members) m.start();
   try {
@@ -299,6 +338,7 @@ async function launch(size: number, opts: EtcdStartOptions): Promise<{ members: 
   } catch (err) {
     await Promise.all(members.map((m) => m.stop()));
     fs.rmSync(root, { recursive: true, force: true });
+    liveRoots.delete(root);
     throw err;
   }
   return { members, root };
@@ -320,6 +360,7 @@ function destroyer(members: Member[], root: string): () => Promise<void> {
     (done ??= (async () => {
       await Promise.all(members.map((m) => m.stop()));
       fs.rmSync(root, { recursive: true, force: true });
+      liveRoots.delete(root);
     })());
 }
 
