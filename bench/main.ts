@@ -233,7 +233,7 @@ async function benchSqlite(results: Results): Promise<void> {
       put('delivery latency, write acknowledged → event received, p50, ms', w.p50Ms.toFixed(1));
       put('delivery latency, write acknowledged → event received, p99, ms', w.p99Ms.toFixed(1));
       put('delivery latency, write acknowledged → event received, max, ms', w.maxMs.toFixed(1));
-      put('  (events received before the writer got its 201 count as 0), %', (w.beforeAckShare * 100).toFixed(1));
+      put('  (negative: the event arrived before the writer got its 201); share, %', (w.beforeAckShare * 100).toFixed(1));
       put('delivery latency, write sent → event received, p50, ms', w.sentP50Ms.toFixed(1));
       put('delivery latency, write sent → event received, p99, ms', w.sentP99Ms.toFixed(1));
       put('events delivered, count', w.deliveries);

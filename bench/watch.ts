@@ -3,7 +3,8 @@
  * HTTP/2 streams multiplexed on a few connections (as client-go's shared
  * transport does), then writes one at a time; for each write, the time from
  * its acknowledgement (the 201 arriving at the writer) to each watcher
- * receiving the event. Also the server's resident memory before and after.
+ * receiving the event (negative when the event came first), and from the
+ * write being sent. Also the server's resident memory before and after.
  *
  * The watchers run in the benchmark process on the same machine, so the
  * figures include the client's own parsing of every event.
@@ -43,7 +44,11 @@ export interface WatchBenchResult {
   deliveries: number;
   /** Time to open every watch (all response headers in), ms. */
   openMs: number;
-  /** Delivery latency from the write's acknowledgement, ms (events that arrived before it count as 0). */
+  /**
+   * Delivery latency from the write's acknowledgement (the 201 arriving at
+   * the writer) to each watcher receiving the event, ms; negative when the
+   * event arrived first (the server fans out before its answer is read).
+   */
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
@@ -171,7 +176,7 @@ export async function benchWatchers(o: WatchBenchOptions): Promise<WatchBenchRes
       if ((arrivals.get(name)?.length ?? 0) < o.watchers) await allIn;
       for (const at of arrivals.get(name) ?? []) {
         if (at < ackAt) beforeAck++;
-        latencies.push(Math.max(0, at - ackAt));
+        latencies.push(at - ackAt);
         fromSent.push(at - sentAt);
       }
       arrivals.delete(name);

@@ -10,8 +10,7 @@ import { ensurePki } from './server/certs/pki.js';
 import { SecureServer, WaitGroup } from './server/server.js';
 import { buildHandlerChain } from './server/chain.js';
 import { APIServer } from './server/apiserver.js';
-import { unionAuthenticator } from './authn/interfaces.js';
-import { newX509Authenticator } from './authn/x509.js';
+import { newAuthentication, storeObjectGetter } from './authn/config.js';
 import { newPrivilegedGroupAuthorizer, unionAuthorizer } from './authz/interfaces.js';
 import { writeKubeconfig } from './server/kubeconfig.js';
 import { openSqliteKV } from './storage/sqlite/kv.js';
@@ -77,11 +76,21 @@ export async function startServer(opts: ServeOptions, log: (line: string) => voi
   let port = opts.securePort;
   const hostFor = (addr: string) => (addr.includes(':') ? `[${addr}]` : addr);
   const authorizer = unionAuthorizer([newPrivilegedGroupAuthorizer()]);
+  // The ServiceAccount authenticator reads ServiceAccounts, Pods, Secrets and Nodes from the API's stores.
+  let stores: APIServer['stores'] | undefined;
+  const authentication = newAuthentication(opts.authentication, {
+    getObject: storeObjectGetter((resource) => stores?.get(`/${resource}`)),
+    defaultServiceAccountSigningKeyPem: pki.saKeyPem,
+    publicPaths: isPublicPath,
+    log,
+  });
   const api = new APIServer({
     storage,
     authorizer,
     caCertPem: pki.caCertPem,
-    saKeyPem: pki.saKeyPem,
+    tokenSigner: authentication.signer,
+    apiAudiences: authentication.apiAudiences,
+    tokenAuthenticator: authentication.tokenAuthenticate,
     maxRequestBytes: opts.maxRequestBytes,
     serverAddress: () => `${hostFor(opts.advertiseAddress)}:${port}`,
     readyChecks: [{ name: 'etcd', check: () => kv.healthy() }],
@@ -92,10 +101,11 @@ export async function startServer(opts: ServeOptions, log: (line: string) => voi
     advertise: () => ({ address: opts.advertiseAddress, port }),
     shuttingDown: () => shuttingDown,
   });
+  stores = api.stores;
   await api.ready();
   await api.bootstrap();
   const handler = buildHandlerChain(api.handler, {
-    authenticator: unionAuthenticator([newX509Authenticator()]),
+    authenticator: authentication.authenticator,
     authorizer,
     publicPaths: isPublicPath,
     shutdownSignal: shutdownController.signal,

@@ -41,9 +41,9 @@ test('selectable fields: events, secrets, jobs, replicasets', () => {
 });
 
 test('default strategy: generic name rules, generation for objects with spec, status preserved', () => {
-  const st = strategyFor('apiregistration.k8s.io', 'v1', 'APIService', false, { hasStatus: true });
-  assert.equal(hasSpecificStrategy('apiregistration.k8s.io', 'APIService'), false);
-  const created = runCreate(st, { apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService', metadata: { name: 'a/b' }, spec: {} });
+  const st = strategyFor('certificates.k8s.io', 'v1beta1', 'ClusterTrustBundle', false);
+  assert.equal(hasSpecificStrategy('certificates.k8s.io', 'ClusterTrustBundle'), false);
+  const created = runCreate(st, { apiVersion: 'certificates.k8s.io/v1beta1', kind: 'ClusterTrustBundle', metadata: { name: 'a/b' }, spec: {} });
   assert.deepEqual(
     created.errs.map((e) => e.message()),
     ["metadata.name: Invalid value: \"a/b\": may not contain '/'"],

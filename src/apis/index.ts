@@ -23,6 +23,7 @@ import { defaultStrategy, type DefaultStrategyOptions } from './default.js';
 import { mutatingWebhookConfigurationStrategy, validatingWebhookConfigurationStrategy } from './admissionregistration/webhooks.js';
 import { validatingAdmissionPolicyBindingStrategy, validatingAdmissionPolicyStrategy } from './admissionregistration/policy.js';
 import { crdStrategy } from './apiextensions/crd.js';
+import { apiServiceStrategy } from './apiregistration/apiservice.js';
 import { hpaStrategyV1, hpaStrategyV2 } from './autoscaling/hpa.js';
 import { csrStrategy } from './certificates/csr.js';
 import { bindingStrategy, componentStatusStrategy } from './core/componentstatus.js';
@@ -95,6 +96,7 @@ const strategies: Record<string, RestStrategy> = {
   'admissionregistration.k8s.io/ValidatingAdmissionPolicy': validatingAdmissionPolicyStrategy,
   'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding': validatingAdmissionPolicyBindingStrategy,
   'apiextensions.k8s.io/CustomResourceDefinition': crdStrategy,
+  'apiregistration.k8s.io/APIService': apiServiceStrategy,
   'flowcontrol.apiserver.k8s.io/FlowSchema': flowSchemaStrategy,
   'flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration': priorityLevelConfigurationStrategy,
 };

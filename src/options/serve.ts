@@ -5,6 +5,7 @@
 import { resolve, join } from 'node:path';
 import { isIP } from 'node:net';
 import { boolFlag, flagUsage, parseDuration, parseFlags, type FlagSpec } from './flags.js';
+import { authenticationFlags, collectFlagValues, parseAuthenticationOptions, type AuthenticationOptions } from '../authn/options.js';
 
 export const serveFlags: FlagSpec[] = [
   { name: 'secure-port', type: 'int', default: '6443', help: 'The port on which to serve HTTPS (HTTP/2 and HTTP/1.1). 0 picks a free port.' },
@@ -30,6 +31,7 @@ export const serveFlags: FlagSpec[] = [
   { name: 'runtime-config', type: 'string', default: '', help: 'A set of key=value pairs that enable or disable built-in APIs, e.g. admissionregistration.k8s.io/v1beta1=true,api/all=false.' },
   { name: 'max-request-bytes', type: 'int', default: '3145728', help: 'Largest request body accepted; larger bodies get 413.' },
   { name: 'shutdown-delay-duration', type: 'duration', default: '0s', help: 'Time to keep serving after SIGTERM before refusing new requests.' },
+  ...authenticationFlags,
   { name: 'help', type: 'bool', default: 'false', help: 'Show this help.' },
 ];
 
@@ -58,6 +60,8 @@ export interface ServeOptions {
   watchCache: boolean;
   requestTimeoutMs: number;
   runtimeConfig: string;
+  /** The authentication flags (src/authn/options.ts). */
+  authentication: AuthenticationOptions;
   help: boolean;
 }
 
@@ -116,6 +120,7 @@ export function parseServeOptions(argv: string[]): ServeOptions {
     dataDir,
     kubeconfigOut: values['kubeconfig-out'] ? resolve(values['kubeconfig-out']) : join(dataDir, 'admin.kubeconfig'),
     maxRequestBytes: Number(values['max-request-bytes']),
+    authentication: parseAuthenticationOptions(collectFlagValues(argv, serveFlags)),
     help: values.help === 'true',
   };
 }

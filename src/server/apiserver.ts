@@ -26,7 +26,7 @@ import { HealthEndpoint, type HealthCheck } from './healthz/healthz.js';
 import { versionInfo } from './version.js';
 import type { Authorizer } from '../authz/interfaces.js';
 import { selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, subjectAccessReview, tokenReview } from '../registry/reviews/reviews.js';
-import { issueToken, TokenSigner } from '../registry/core/token.js';
+import { issueToken, type TokenIssuer } from '../registry/core/token.js';
 import { namespaceHooks, NamespaceLifecycle } from '../registry/core/namespace.js';
 import { serviceHooks, storageBackedAllocator } from '../registry/core/service/hooks.js';
 import type { ServiceAllocator } from '../registry/core/service/allocator.js';
@@ -37,7 +37,10 @@ export interface APIServerConfig {
   storage: Storage;
   authorizer: Authorizer;
   caCertPem: string;
-  saKeyPem: string;
+  /** Signs ServiceAccount tokens (TokenRequest). */
+  tokenSigner: TokenIssuer;
+  /** `--api-audiences`: default audiences of issued tokens. */
+  apiAudiences: string[];
   maxRequestBytes: number;
   /** `host:port` clients should use (discovery's serverAddressByClientCIDRs). */
   serverAddress: () => string;
@@ -74,11 +77,9 @@ export class APIServer {
   private readonly readyz: HealthEndpoint;
   private readonly discovery;
   private readonly openapi;
-  private readonly signer: TokenSigner;
   readonly serviceAllocator: ServiceAllocator;
 
   constructor(private readonly config: APIServerConfig) {
-    this.signer = new TokenSigner(config.saKeyPem);
     this.serviceAllocator = storageBackedAllocator(config.storage, config.serviceClusterIpRange, config.serviceNodePortRange);
     this.namespaces = new NamespaceLifecycle(this.stores, config.caCertPem);
     this.specs = enabledResources(builtinResources, parseRuntimeConfig(config.runtimeConfig ?? []), { priorityAndFairness: false });
@@ -191,7 +192,13 @@ export class APIServer {
       code: 201,
       create: async (ctx, info, body) => {
         const sa = await saStore.get(scopeOf(ctx, info), info.name);
-        return issueToken(this.signer, sa, body);
+        const spec = (body.spec ?? {}) as { boundObjectRef?: { kind?: string; name?: string; uid?: string } };
+        const ref = spec.boundObjectRef;
+        if (ref && ref.kind === 'Pod' && ref.name) {
+          const pod = await this.store('', 'pods').get(scopeOf(ctx, info), ref.name);
+          ref.uid = pod.metadata?.uid ?? '';
+        }
+        return issueToken(this.config.tokenSigner, sa, body, this.config.apiAudiences);
       },
     });
     this.installer.installCreateOnly('', 'v1', 'pods/binding', bindingEndpoint(pods));

@@ -13,6 +13,7 @@ import type { Authenticator } from '../authn/interfaces.js';
 import { withAuthenticatedGroup } from '../authn/interfaces.js';
 import type { Authorizer } from '../authz/interfaces.js';
 import { forbiddenMessage } from '../authz/interfaces.js';
+import { withImpersonation } from '../endpoints/filters/impersonation.js';
 
 /** What the filters need from the server. */
 export interface ChainConfig {
@@ -67,6 +68,7 @@ const withRequestContext: Filter = {
     const ac = new AbortController();
     const abort = () => ac.abort();
     res.on('close', abort);
+    req.on('aborted', abort);
     config.shutdownSignal.addEventListener('abort', abort, { once: true });
     const given = req.headers['audit-id'];
     const ctx: RequestContext = {
@@ -102,14 +104,10 @@ const withAuthentication: Filter = {
   name: 'authentication',
   build: (next, config) => async (req, res) => {
     const ctx = contextOf(req);
+    // Invalid credentials throw AuthenticationError (a 401 StatusError); anonymous access is the authenticator's decision.
     const result = await config.authenticator.authenticate(req);
-    if (result) {
-      ctx.user = withAuthenticatedGroup(result.user);
-    } else if (config.publicPaths(ctx.url.pathname)) {
-      ctx.user = { name: 'system:anonymous', uid: '', groups: ['system:unauthenticated'], extra: {} };
-    } else {
-      throw newUnauthorized();
-    }
+    if (!result) throw newUnauthorized();
+    ctx.user = withAuthenticatedGroup(result.user);
     await next(req, res);
   },
 };
@@ -186,6 +184,7 @@ export const defaultFilters: Filter[] = [
   withRequestContext, // creates the context all later filters read
   withRequestInfo, // before authn/authz: they read RequestInfo
   withAuthentication,
+  withImpersonation, // after authentication (needs the user), before authorization (which sees the impersonated user)
   withAuthorization, // after authentication: needs the user
   withRequestTimeout, // innermost: only authorized work is timed
 ];

@@ -36,19 +36,28 @@ function assertStatusBody(r: Answer, what: string): void {
   assert.equal(typeof s.message, 'string');
 }
 
-/** Checks a watch saw exactly the acknowledged creates, in order. */
-function assertSawCreates(w: RecordingWatcher, acked: { name: string; rv: number }[], what: string): void {
+/**
+ * Checks a watch saw exactly the acknowledged creates, in order. Creates that
+ * were answered with an error may still have happened (a timed-out write can
+ * land later, in Kubernetes too): those may appear, at most once each.
+ */
+function assertSawCreates(w: RecordingWatcher, acked: { name: string; rv: number }[], what: string, uncertain: ReadonlySet<string> = new Set()): void {
   assert.ok(!w.events.some((e) => e.type === 'ERROR'), `${what}: ERROR event ${JSON.stringify(w.events.find((e) => e.type === 'ERROR'))}`);
   let last = 0;
   for (const e of w.events) {
     assert.ok(rvOf(e) > last, `${what}: resourceVersion ${rvOf(e)} after ${last}`);
     last = rvOf(e);
   }
+  const ackedNames = new Set(acked.map((a) => a.name));
+  const line = (e: { type: string; object: { metadata: { name: string; resourceVersion: string } } }) => `${e.type} ${e.object.metadata.name} ${e.object.metadata.resourceVersion}`;
   assert.deepEqual(
-    w.events.map((e) => `${e.type} ${e.object.metadata.name} ${e.object.metadata.resourceVersion}`),
+    w.events.filter((e) => ackedNames.has(e.object.metadata.name)).map(line),
     acked.map((a) => `ADDED ${a.name} ${a.rv}`),
     what,
   );
+  const others = w.events.filter((e) => !ackedNames.has(e.object.metadata.name));
+  for (const e of others) assert.ok(e.type === 'ADDED' && uncertain.has(e.object.metadata.name), `${what}: unexpected ${line(e)}`);
+  assert.equal(new Set(others.map((e) => e.object.metadata.name)).size, others.length, `${what}: repeated events ${others.map(line)}`);
 }
 
 describe('etcd member failures', { timeout: 120_000 }, () => {
@@ -78,9 +87,11 @@ describe('etcd member failures', { timeout: 120_000 }, () => {
     const CM = `/api/v1/namespaces/${ns}/configmaps`;
     assert.equal((await c.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } })).status, 201);
     const acked: { name: string; rv: number }[] = [];
+    const uncertain = new Set<string>();
     const create = async (name: string) => {
       const r = await c.request('POST', CM, cm(name), { timeoutMs: 30_000 });
       if (r.status === 201) acked.push({ name, rv: Number(r.json().metadata.resourceVersion) });
+      else uncertain.add(name);
       return r;
     };
     const start = await c.request('GET', CM);
@@ -122,7 +133,8 @@ describe('etcd member failures', { timeout: 120_000 }, () => {
       // Members back: writes succeed again and /readyz recovers, same kapi process.
       await cluster.startMember(0);
       await cluster.startMember(1);
-      await waitFor('a create to succeed after the members came back', async () => (await create(`recovered-${acked.length}`)).status === 201, 30_000, 200);
+      let attempt = 0;
+      await waitFor('a create to succeed after the members came back', async () => (await create(`recovered-${attempt++}`)).status === 201, 30_000, 200);
       for (let i = 0; i < 5; i++) {
         const r = await create(`after-${i}`);
         assert.equal(r.status, 201, `create after recovery: ${r.status} ${r.body}`);
@@ -131,11 +143,10 @@ describe('etcd member failures', { timeout: 120_000 }, () => {
       assert.equal(kapi.proc.exitCode, null, 'kapi exited');
       assert.equal(kapi.proc.pid, replicas.members[0].proc.pid);
 
-      // The failed create did not half-happen, and the watch missed nothing.
-      assert.equal((await c.request('GET', `${CM}/no-quorum`)).status, 404);
+      // The watch missed nothing (the create that timed out may or may not have landed).
       const last = acked[acked.length - 1];
       await w.waitUntil('the watch to see every acknowledged create', (evs) => evs.some((e) => rvOf(e) >= last.rv), 20_000);
-      assertSawCreates(w, acked, 'watch across the etcd outage');
+      assertSawCreates(w, acked, 'watch across the etcd outage', uncertain);
       t.diagnostic(`watch: ${w.events.length} events over ${w.streams} stream(s)`);
     } finally {
       w.stop();

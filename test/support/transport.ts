@@ -200,12 +200,12 @@ export class H2Client implements ApiTransport {
     };
   }
 
+  /**
+   * Closes the connections at once (in-flight streams fail). Not a graceful
+   * close: that would wait for every stream, including cancelled watches the
+   * server has not let go of yet.
+   */
   close(): void {
-    for (const s of this.sessions) s?.close();
-  }
-
-  /** Destroys the connections at once (in-flight streams fail). */
-  destroy(): void {
     for (const s of this.sessions) s?.destroy();
   }
 }

@@ -27,19 +27,6 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   }
 }
 
-/** Rejects with a clear message when `p` has not settled within `ms`. */
-export async function within<T>(what: string, ms: number, p: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([p, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** A small deterministic PRNG (mulberry32), so load patterns are reproducible from a seed. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;

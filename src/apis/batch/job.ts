@@ -257,10 +257,11 @@ export const jobStrategy = buildStrategy({
   prepareForCreate(_ctx, obj) {
     if (specOf(obj).manualSelector !== true) generateSelector(obj);
     obj.status = {};
-    // The Job's labels default from the (now labelled) template when it is read back.
-    labelsFromTemplate(obj);
   },
   validate: (_ctx, obj) => validateJob(obj, true),
+  // The Job's labels default from the (now labelled) template when it is read
+  // back from storage: after validation, which saw the labels the user sent.
+  canonicalize: (obj) => labelsFromTemplate(obj),
   warningsOnCreate: (_ctx, obj) => jobNameWarnings(obj),
   validateUpdate(_ctx, obj, old) {
     const oldLabels = templateLabels(specOf(old)) ?? {};

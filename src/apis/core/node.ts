@@ -28,7 +28,11 @@ const nodeInfoKeys = [
 /** Node defaults: allocatable from capacity, canonical quantities, structural zero values. */
 export function defaultNode(obj: KubeObject): void {
   const o = asRecord(obj);
-  ensureObj(o, 'spec');
+  const spec = ensureObj(o, 'spec');
+  // v1 podCIDR and podCIDRs are one field internally: podCIDRs wins, a lone podCIDR becomes its only entry.
+  const cidrs = asArr(spec.podCIDRs) ?? [];
+  if (cidrs.length > 0) spec.podCIDR = cidrs[0];
+  else if (str(spec.podCIDR) !== '') spec.podCIDRs = [spec.podCIDR];
   const status = ensureObj(o, 'status');
   if ((status.allocatable === undefined || status.allocatable === null) && asObj(status.capacity)) status.allocatable = clone(status.capacity);
   canonicalizeQuantityMap(status.capacity);

@@ -257,8 +257,9 @@ export function validateService(obj: KubeObject): FieldError[] {
   const hc = num(spec.healthCheckNodePort) ?? 0;
   if (!needsHealthCheck(spec)) {
     if (hc !== 0) errs.push(invalid(specPath.child('healthCheckNodePort'), hc, "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"));
-  } else if (hc === 0) errs.push(required(specPath.child('healthCheckNodePort')));
-  else for (const m of isValidPortNum(hc)) errs.push(invalid(specPath.child('healthCheckNodePort'), hc, m));
+    // A missing health check node port is not an error here: the service
+    // allocator assigns one (kube-apiserver allocates before it validates).
+  } else if (hc !== 0) for (const m of isValidPortNum(hc)) errs.push(invalid(specPath.child('healthCheckNodePort'), hc, m));
   const itp = spec.internalTrafficPolicy;
   if ((itp === undefined || itp === null) && ['NodePort', 'LoadBalancer', 'ClusterIP'].includes(type)) errs.push(required(specPath.child('internalTrafficPolicy')));
   if (itp !== undefined && itp !== null && itp !== 'Cluster' && itp !== 'Local') errs.push(notSupported(specPath.child('internalTrafficPolicy'), itp, ['Cluster', 'Local']));

@@ -6,7 +6,45 @@ import { duplicate, FieldError, FieldPath, forbidden, invalid, required } from '
 import { asObj, num, objs, str, type Obj } from '../../validation/json.js';
 import { isDNS1123Label, isDNS1123Subdomain } from '../../validation/names.js';
 import { Quantity } from '../../validation/quantity.js';
-import { volumeSourceKeys } from './podspec_defaults.js';
+
+/**
+ * The volume sources in the order ValidateVolumes examines them: the first one
+ * set counts, every later one is reported "may not specify more than 1 volume
+ * type" under the path name Kubernetes uses (which for two sources differs
+ * from the JSON name: `cephFS`, and the historical `downwarAPI`).
+ */
+const sourceValidationOrder: [key: string, pathName: string][] = [
+  ['emptyDir', 'emptyDir'],
+  ['hostPath', 'hostPath'],
+  ['gitRepo', 'gitRepo'],
+  ['gcePersistentDisk', 'gcePersistentDisk'],
+  ['awsElasticBlockStore', 'awsElasticBlockStore'],
+  ['secret', 'secret'],
+  ['nfs', 'nfs'],
+  ['iscsi', 'iscsi'],
+  ['glusterfs', 'glusterfs'],
+  ['flocker', 'flocker'],
+  ['persistentVolumeClaim', 'persistentVolumeClaim'],
+  ['rbd', 'rbd'],
+  ['cinder', 'cinder'],
+  ['cephfs', 'cephFS'],
+  ['quobyte', 'quobyte'],
+  ['downwardAPI', 'downwarAPI'],
+  ['fc', 'fc'],
+  ['flexVolume', 'flexVolume'],
+  ['configMap', 'configMap'],
+  ['azureFile', 'azureFile'],
+  ['vsphereVolume', 'vsphereVolume'],
+  ['photonPersistentDisk', 'photonPersistentDisk'],
+  ['portworxVolume', 'portworxVolume'],
+  ['azureDisk', 'azureDisk'],
+  ['storageos', 'storageos'],
+  ['projected', 'projected'],
+  ['scaleIO', 'scaleIO'],
+  ['csi', 'csi'],
+  ['ephemeral', 'ephemeral'],
+  ['image', 'image'],
+];
 
 const fileModeErrorMsg = 'must be a number between 0 and 0777 (octal), both inclusive';
 
@@ -133,11 +171,11 @@ export function validateVolumes(volumes: Obj[], path: FieldPath): { names: Map<s
     const p = path.index(i);
     const el: FieldError[] = [];
     let count = 0;
-    for (const key of volumeSourceKeys) {
+    for (const [key, pathName] of sourceValidationOrder) {
       const src = vol[key];
       if (src === undefined || src === null) continue;
       if (count > 0) {
-        el.push(forbidden(p.child(key), 'may not specify more than 1 volume type'));
+        el.push(forbidden(p.child(pathName), 'may not specify more than 1 volume type'));
         continue;
       }
       count++;

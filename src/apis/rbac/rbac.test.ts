@@ -83,8 +83,8 @@ test('rolebinding: roleRef and User/Group subjects default to the RBAC group, Se
   assert.deepEqual(errs, []);
   assert.deepEqual(obj.roleRef, { kind: 'Role', name: 'reader', apiGroup: group });
   assert.deepEqual(
-    (obj.subjects as { apiGroup: string }[]).map((s) => s.apiGroup),
-    [group, group, ''],
+    (obj.subjects as { apiGroup?: string }[]).map((s) => s.apiGroup),
+    [group, group, undefined],
   );
 });
 

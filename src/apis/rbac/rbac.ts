@@ -25,7 +25,8 @@ export function defaultSubject(s: Obj): void {
   if (str(s.apiGroup) !== '') return;
   const kind = str(s.kind);
   if (kind === 'User' || kind === 'Group') s.apiGroup = rbacGroup;
-  else if (kind === 'ServiceAccount') s.apiGroup = '';
+  // An empty apiGroup (ServiceAccounts: the core group) is omitted on the wire, as omitempty does.
+  else delete s.apiGroup;
 }
 
 function defaultBinding(obj: KubeObject): void {

@@ -15,6 +15,7 @@ import { buildPredicate } from './predicate.js';
 import { requestScope, type EndpointScope } from './scope.js';
 import { transformObject } from './transform.js';
 import { stringify } from 'yaml';
+import { dbg } from '../../storage/cacher/dbg.js';
 
 /** Lower bound of the server-chosen watch timeout (kube-apiserver --min-request-timeout). */
 export const minRequestTimeoutSeconds = 1800;
@@ -43,12 +44,27 @@ export async function handleWatch(scope: EndpointScope, req: HttpRequest, res: H
   const stream = await scope.store.watch(requestScope(ctx, info), { predicate, resourceVersion: rv, allowWatchBookmarks, sendInitialEvents });
 
   let finished = false;
+  let aborted = false;
+  let wakeWriter: (() => void) | undefined;
+  const stopped = new Promise<void>((r) => (wakeWriter = r));
   const stop = () => {
     if (finished) return;
     finished = true;
     stream.stop();
+    wakeWriter?.();
+  };
+  // A client that cancels an HTTP/2 stream only triggers 'aborted': neither
+  // 'close' nor 'drain' may follow, so the stream is torn down here.
+  const tag = `${ctx.auditId.slice(0, 8)} ${(req as { httpVersion?: string }).httpVersion} rv=${rv}`;
+  const isCm = info.resource === 'configmaps';
+  if (isCm) dbg(`H watch start ${tag}`);
+  const abort = () => {
+    if (isCm) dbg(`H aborted ${tag}`);
+    aborted = true;
+    stop();
   };
   const timer = setTimeout(stop, timeoutMs);
+  req.on('aborted', abort);
   req.on('close', stop);
   res.on('close', stop);
   ctx.signal.addEventListener('abort', stop, { once: true });
@@ -72,8 +88,10 @@ export async function handleWatch(scope: EndpointScope, req: HttpRequest, res: H
         object = { ...o, kind: scope.def.kind, apiVersion: scope.def.group === '' ? scope.def.version : `${scope.def.group}/${scope.def.version}` };
       }
       const line = choice.format === 'yaml' ? `---\n${stringify({ type: ev.type, object })}` : JSON.stringify({ type: ev.type, object }) + '\n';
-      if (!streamOf(res).write(line)) {
-        await Promise.race([once(res as NodeJS.EventEmitter, 'drain'), once(res as NodeJS.EventEmitter, 'close')]);
+      const ok = streamOf(res).write(line);
+      if (isCm) dbg(`H write ${tag} ${ev.type} ${(ev.object as KubeObject).metadata?.resourceVersion} ok=${ok} finished=${finished}`);
+      if (!ok) {
+        await Promise.race([once(res as NodeJS.EventEmitter, 'drain'), once(res as NodeJS.EventEmitter, 'close'), stopped]);
       }
       if (ev.type === 'ERROR') break;
     }
@@ -83,8 +101,11 @@ export async function handleWatch(scope: EndpointScope, req: HttpRequest, res: H
       streamOf(res).write(JSON.stringify({ type: 'ERROR', object: se.status }) + '\n');
     }
   } finally {
+    if (isCm) dbg(`H end ${tag} finished=${finished} aborted=${aborted}`);
     clearTimeout(timer);
     stop();
-    if (!res.writableEnded) res.end();
+    const h2stream = (res as { stream?: { destroyed: boolean; destroy(): void } }).stream;
+    if (aborted && h2stream && !h2stream.destroyed) h2stream.destroy();
+    else if (!res.writableEnded) res.end();
   }
 }

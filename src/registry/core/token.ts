@@ -1,8 +1,8 @@
 /**
- * `serviceaccounts/<name>/token`: TokenRequest → a signed ServiceAccount JWT
- * (RS256), with Kubernetes' claims layout.
+ * `serviceaccounts/<name>/token`: TokenRequest → a signed ServiceAccount JWT,
+ * with Kubernetes' claims layout.
  */
-import { createPrivateKey, createPublicKey, createHash, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { newInvalid } from '../../runtime/errors.js';
 import { isJsonObject, type JsonObject, type KubeObject } from '../../runtime/object.js';
 import { FieldPath, invalid } from '../../validation/field/errors.js';
@@ -14,31 +14,14 @@ export const defaultIssuer = 'https://kubernetes.default.svc.cluster.local';
 export const defaultExpirationSeconds = 3600;
 export const minExpirationSeconds = 600;
 
-function b64url(b: Buffer | string): string {
-  return Buffer.from(b).toString('base64url');
-}
-
-/** Signs ServiceAccount tokens with the server's key. */
-export class TokenSigner {
-  private readonly key: KeyObject;
-  readonly keyId: string;
-
-  constructor(privateKeyPem: string, readonly issuer = defaultIssuer) {
-    this.key = createPrivateKey(privateKeyPem);
-    const der = createPublicKey(this.key).export({ type: 'spki', format: 'der' });
-    this.keyId = createHash('sha256').update(der).digest('base64url');
-  }
-
-  sign(claims: JsonObject): string {
-    const header = b64url(JSON.stringify({ alg: 'RS256', kid: this.keyId }));
-    const payload = b64url(JSON.stringify(claims));
-    const sig = sign('RSA-SHA256', Buffer.from(`${header}.${payload}`), this.key);
-    return `${header}.${payload}.${b64url(sig)}`;
-  }
+/** What issuing needs from a signer (src/authn/keys.ts ServiceAccountTokenSigner). */
+export interface TokenIssuer {
+  readonly issuer: string;
+  sign(claims: JsonObject): string;
 }
 
 /** Issues a token for the ServiceAccount `sa` as asked by the TokenRequest `req`. */
-export function issueToken(signer: TokenSigner, sa: KubeObject, req: KubeObject, now = new Date()): KubeObject {
+export function issueToken(signer: TokenIssuer, sa: KubeObject, req: KubeObject, apiAudiences: string[], now = new Date()): KubeObject {
   const spec = isJsonObject(req.spec) ? req.spec : {};
   const exp = spec.expirationSeconds === undefined || spec.expirationSeconds === null ? defaultExpirationSeconds : spec.expirationSeconds;
   if (typeof exp !== 'number' || exp < minExpirationSeconds || exp > 2 ** 32) {
@@ -46,7 +29,7 @@ export function issueToken(signer: TokenSigner, sa: KubeObject, req: KubeObject,
       invalid(FieldPath.of('spec', 'expirationSeconds'), exp, typeof exp === 'number' && exp < minExpirationSeconds ? 'may not specify a duration less than 10 minutes' : 'may not specify a duration larger than 2^32 seconds'),
     ]);
   }
-  const audiences = Array.isArray(spec.audiences) && spec.audiences.length > 0 ? spec.audiences.map(String) : [signer.issuer];
+  const audiences = Array.isArray(spec.audiences) && spec.audiences.length > 0 ? spec.audiences.map(String) : apiAudiences.length > 0 ? apiAudiences : [signer.issuer];
   const iat = Math.floor(now.getTime() / 1000);
   const ns = sa.metadata?.namespace ?? '';
   const name = sa.metadata?.name ?? '';

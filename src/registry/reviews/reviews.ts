@@ -116,7 +116,16 @@ export async function tokenReview(authenticate: TokenAuthenticateFunc | undefine
   if (token === '') throw newInvalid('TokenReview', 'authentication.k8s.io', '', [required(FieldPath.of('spec', 'token'), 'token must be specified')]);
   const audiences = Array.isArray(spec.audiences) ? spec.audiences.map(String) : [];
   let status: JsonObject = { authenticated: false, user: {} };
-  const result = authenticate ? await authenticate(token, audiences).catch(() => null) : null;
+  let failure = '';
+  const result = authenticate
+    ? await authenticate(token, audiences).catch((err: unknown) => {
+        // An AuthenticationError keeps its reason in `detail`; the review reports it in status.error.
+        const detail = (err as { detail?: unknown }).detail;
+        failure = typeof detail === 'string' && detail !== '' ? detail : err instanceof Error ? err.message : String(err);
+        return null;
+      })
+    : null;
+  if (!result && failure !== '') status.error = failure;
   if (result) {
     const u: JsonObject = { username: result.user.name, groups: result.user.groups };
     if (result.user.uid) u.uid = result.user.uid;
