@@ -11,7 +11,11 @@ import { SecureServer, WaitGroup } from './server/server.js';
 import { buildHandlerChain } from './server/chain.js';
 import { APIServer } from './server/apiserver.js';
 import { newAuthentication, storeObjectGetter } from './authn/config.js';
-import { newPrivilegedGroupAuthorizer, unionAuthorizer } from './authz/interfaces.js';
+import { newAuthorizerFromModes } from './authz/modes.js';
+import { listWatchFromStore, rbacSourceFromStores } from './registry/rbac/client.js';
+import { startRbacControllers } from './registry/rbac/setup.js';
+import { rbacEscalationCheck } from './registry/rbac/escalation.js';
+import { selfSubjectRulesReview } from './authz/rulesreview.js';
 import { writeKubeconfig } from './server/kubeconfig.js';
 import { openSqliteKV } from './storage/sqlite/kv.js';
 import { newKvStorage } from './storage/kvstore/store.js';
@@ -75,7 +79,17 @@ export async function startServer(opts: ServeOptions, log: (line: string) => voi
   const inFlight = new WaitGroup();
   let port = opts.securePort;
   const hostFor = (addr: string) => (addr.includes(':') ? `[${addr}]` : addr);
-  const authorizer = unionAuthorizer([newPrivilegedGroupAuthorizer()]);
+  // The RBAC and Node authorizers follow the API's own stores (looked up once the stores exist).
+  let apiRef: APIServer | undefined;
+  const storeOf = (group: string, resource: string) => {
+    if (!apiRef) throw new Error('API server not built yet');
+    return apiRef.store(group, resource);
+  };
+  const rbacServed = !/rbac\.authorization\.k8s\.io\/v1=false|api\/all=false/.test(opts.runtimeConfig);
+  const authorizer = newAuthorizerFromModes(opts.authorization, {
+    rbacSource: rbacServed ? rbacSourceFromStores((r) => storeOf('rbac.authorization.k8s.io', r)) : undefined,
+    podSource: { list: (...a) => listWatchFromStore(storeOf('', 'pods')).list(...a), watch: (...a) => listWatchFromStore(storeOf('', 'pods')).watch(...a) },
+  });
   // The ServiceAccount authenticator reads ServiceAccounts, Pods, Secrets and Nodes from the API's stores.
   let stores: APIServer['stores'] | undefined;
   const authentication = newAuthentication(opts.authentication, {
@@ -89,6 +103,8 @@ export async function startServer(opts: ServeOptions, log: (line: string) => voi
     authorizer,
     caCertPem: pki.caCertPem,
     tokenSigner: authentication.signer,
+    rbacEscalation: authorizer.rbacCache ? rbacEscalationCheck(authorizer, authorizer.rbacCache) : undefined,
+    rulesReview: (user, review) => selfSubjectRulesReview(authorizer.ruleResolver, user, review),
     apiAudiences: authentication.apiAudiences,
     tokenAuthenticator: authentication.tokenAuthenticate,
     maxRequestBytes: opts.maxRequestBytes,
@@ -102,8 +118,14 @@ export async function startServer(opts: ServeOptions, log: (line: string) => voi
     shuttingDown: () => shuttingDown,
   });
   stores = api.stores;
+  apiRef = api;
   await api.ready();
+  await authorizer.start();
   await api.bootstrap();
+  const rbacControllers =
+    rbacServed && authorizer.rbacCache
+      ? await startRbacControllers({ cache: authorizer.rbacCache, storeFor: (r) => api.store('rbac.authorization.k8s.io', r), log })
+      : undefined;
   const handler = buildHandlerChain(api.handler, {
     authenticator: authentication.authenticator,
     authorizer,
@@ -137,6 +159,8 @@ export async function startServer(opts: ServeOptions, log: (line: string) => voi
         shutdownController.abort();
         await closing;
         compactor.stop();
+        rbacControllers?.stop();
+        authorizer.stop();
         api.stop();
         await kv.close();
       })();

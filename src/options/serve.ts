@@ -5,6 +5,7 @@
 import { resolve, join } from 'node:path';
 import { isIP } from 'node:net';
 import { boolFlag, flagUsage, parseDuration, parseFlags, type FlagSpec } from './flags.js';
+import { parseAuthorizationModes, validateAuthorizerOptions, type AuthorizerOptions } from '../authz/modes.js';
 import { authenticationFlags, collectFlagValues, parseAuthenticationOptions, type AuthenticationOptions } from '../authn/options.js';
 
 export const serveFlags: FlagSpec[] = [
@@ -32,6 +33,12 @@ export const serveFlags: FlagSpec[] = [
   { name: 'max-request-bytes', type: 'int', default: '3145728', help: 'Largest request body accepted; larger bodies get 413.' },
   { name: 'shutdown-delay-duration', type: 'duration', default: '0s', help: 'Time to keep serving after SIGTERM before refusing new requests.' },
   ...authenticationFlags,
+  { name: 'authorization-mode', type: 'string', default: 'Node,RBAC', help: 'Ordered list of authorizers: AlwaysAllow, AlwaysDeny, ABAC, Webhook, RBAC, Node. Members of system:masters are always allowed.' },
+  { name: 'authorization-policy-file', type: 'string', default: '', help: 'File with the ABAC authorization policy (JSON lines), for --authorization-mode=ABAC.' },
+  { name: 'authorization-webhook-config-file', type: 'string', default: '', help: 'Kubeconfig-format file for the Webhook authorizer (SubjectAccessReview).' },
+  { name: 'authorization-webhook-version', type: 'string', default: 'v1beta1', help: 'The authorization.k8s.io version of the SubjectAccessReview sent to the webhook: v1 or v1beta1.' },
+  { name: 'authorization-webhook-cache-authorized-ttl', type: 'duration', default: '5m0s', help: 'How long to cache allowed answers from the webhook authorizer.' },
+  { name: 'authorization-webhook-cache-unauthorized-ttl', type: 'duration', default: '30s', help: 'How long to cache denied answers from the webhook authorizer.' },
   { name: 'help', type: 'bool', default: 'false', help: 'Show this help.' },
 ];
 
@@ -62,11 +69,29 @@ export interface ServeOptions {
   runtimeConfig: string;
   /** The authentication flags (src/authn/options.ts). */
   authentication: AuthenticationOptions;
+  /** The authorization flags (src/authz/modes.ts). */
+  authorization: AuthorizerOptions;
   help: boolean;
 }
 
 export function serveUsage(): string {
   return `Usage: kapi serve [flags]\n\nStarts the Kubernetes API server on the embedded SQLite store, or on etcd with --etcd-servers.\n\nFlags:\n${flagUsage(serveFlags)}\n`;
+}
+
+function authorizationOptions(values: Record<string, string>): AuthorizerOptions {
+  const version = values['authorization-webhook-version'];
+  if (version !== 'v1' && version !== 'v1beta1') throw new Error(`--authorization-webhook-version ${JSON.stringify(version)} must be v1 or v1beta1`);
+  const opts: AuthorizerOptions = {
+    modes: parseAuthorizationModes(values['authorization-mode']),
+    policyFile: values['authorization-policy-file'],
+    webhookConfigFile: values['authorization-webhook-config-file'],
+    webhookVersion: version,
+    webhookCacheAuthorizedTTLMs: parseDuration(values['authorization-webhook-cache-authorized-ttl']) ?? 300_000,
+    webhookCacheUnauthorizedTTLMs: parseDuration(values['authorization-webhook-cache-unauthorized-ttl']) ?? 30_000,
+  };
+  const errs = validateAuthorizerOptions(opts);
+  if (errs.length > 0) throw new Error(errs.join('; '));
+  return opts;
 }
 
 /** Parses and validates `kapi serve` flags. Throws with a clear message on bad input. */
@@ -121,6 +146,7 @@ export function parseServeOptions(argv: string[]): ServeOptions {
     kubeconfigOut: values['kubeconfig-out'] ? resolve(values['kubeconfig-out']) : join(dataDir, 'admin.kubeconfig'),
     maxRequestBytes: Number(values['max-request-bytes']),
     authentication: parseAuthenticationOptions(collectFlagValues(argv, serveFlags)),
+    authorization: authorizationOptions(values),
     help: values.help === 'true',
   };
 }

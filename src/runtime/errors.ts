@@ -79,7 +79,8 @@ function failure(code: number, reason: string, message: string, details?: Status
 }
 
 function detailsFor(gr: GroupResource, name: string): StatusDetails {
-  const d: StatusDetails = { name };
+  const d: StatusDetails = {};
+  if (name !== '') d.name = name;
   if (gr.group !== '') d.group = gr.group;
   d.kind = gr.resource;
   return d;

@@ -29,6 +29,7 @@ import { selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview, sub
 import { issueToken, type TokenIssuer } from '../registry/core/token.js';
 import { namespaceHooks, NamespaceLifecycle } from '../registry/core/namespace.js';
 import { serviceHooks, storageBackedAllocator } from '../registry/core/service/hooks.js';
+import { rbacEscalationHooks, type EscalationCheck } from '../registry/rbac/escalation.js';
 import type { ServiceAllocator } from '../registry/core/service/allocator.js';
 import { ensureKubernetesService } from '../registry/core/service/kubernetes.js';
 import { podHooks, bindingEndpoint, evictionEndpoint, podLogEndpoint, podConnectEndpoint } from '../registry/core/pod.js';
@@ -39,6 +40,10 @@ export interface APIServerConfig {
   caCertPem: string;
   /** Signs ServiceAccount tokens (TokenRequest). */
   tokenSigner: TokenIssuer;
+  /** RBAC escalation prevention for roles and bindings (when RBAC is on). */
+  rbacEscalation?: EscalationCheck;
+  /** Answers SelfSubjectRulesReview from the authorizers' rules. */
+  rulesReview?: (user: UserInfo, review: KubeObject) => Promise<KubeObject>;
   /** `--api-audiences`: default audiences of issued tokens. */
   apiAudiences: string[];
   maxRequestBytes: number;
@@ -107,6 +112,9 @@ export class APIServer {
     if (spec.group === '' && spec.resource === 'namespaces') hooks = { ...hooks, ...namespaceHooks(this.namespaces) };
     if (spec.group === '' && spec.resource === 'pods') hooks = { ...hooks, ...podHooks() };
     if (spec.group === '' && spec.resource === 'services') hooks = { ...hooks, ...serviceHooks(this.serviceAllocator) };
+    if (spec.group === 'rbac.authorization.k8s.io' && this.config.rbacEscalation) {
+      hooks = { ...hooks, ...rbacEscalationHooks(this.config.rbacEscalation, spec.resource as Parameters<typeof rbacEscalationHooks>[1]) };
+    }
     const prefix = storagePrefixOf(spec);
     const store = new GenericStore(def, this.storageFor(prefix), (ns) => this.namespaces.phase(ns), hooks, prefix);
     this.servedStores.set(`${spec.group}/${spec.version}/${spec.resource}`, store);
@@ -158,9 +166,11 @@ export class APIServer {
         case 'selfSubjectAccessReview':
           create = (ctx, _info, body) => selfSubjectAccessReview(authorizer, userOf(ctx), body);
           break;
-        case 'selfSubjectRulesReview':
-          create = (ctx, _info, body) => selfSubjectRulesReview(authorizer, userOf(ctx), body);
+        case 'selfSubjectRulesReview': {
+          const rules = this.config.rulesReview;
+          create = (ctx, _info, body) => (rules ? rules(userOf(ctx), body) : selfSubjectRulesReview(authorizer, userOf(ctx), body));
           break;
+        }
         case 'selfSubjectReview':
           create = (ctx, _info, body) => selfSubjectReview(userOf(ctx), body);
           break;

@@ -135,8 +135,12 @@ const withAuthorization: Filter = {
       subresource: info.subresource,
       name: info.name,
       path: info.path,
+      fieldSelector: ctx.query.get('fieldSelector') ?? undefined,
+      labelSelector: ctx.query.get('labelSelector') ?? undefined,
     };
     const decision = await config.authorizer.authorize(attrs);
+    // An authorizer that failed (rather than denied) makes kube-apiserver answer 500.
+    if (decision.decision !== 'Allow' && decision.error) throw newInternalError(decision.error);
     if (decision.decision !== 'Allow') {
       const msg = forbiddenMessage(attrs, decision.reason);
       const err = newForbidden({ group: info.apiGroup, resource: info.resource }, info.name, msg);

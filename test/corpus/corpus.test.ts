@@ -107,10 +107,13 @@ async function pool<T>(items: T[], limit: number, fn: (t: T) => Promise<void>): 
   );
 }
 
-/** Sends the kubectl cases through one `apply -f` per kind of case and reads the valid ones back with `get -f -o yaml`. */
-function runKubectlCases(k: Kubectl, cases: CorpusCase[]): void {
+/**
+ * Sends the kubectl cases through two `apply -f` runs (the valid manifests,
+ * then the rejected ones) and reads the valid ones back with `get -f -o yaml`.
+ */
+function runKubectlCases(k: Kubectl, refs: Map<string, ResourceRef>, cases: CorpusCase[]): void {
   const dir = mkdtempSync(join(tmpdir(), 'kapi-corpus-'));
-  const withNs = (o: Obj): Obj => ({ ...o, metadata: { ...(o.metadata as Obj), namespace } });
+  const withNs = (o: Obj): Obj => (collectionPath(refs, o).namespaced ? { ...o, metadata: { ...(o.metadata as Obj), namespace } } : o);
   const valid = cases.filter((c) => !c.error);
   const invalid = cases.filter((c) => c.error);
 
@@ -144,7 +147,7 @@ before(async () => {
   await pool(viaApi, 8, async (cc) => {
     outcomes.set(cc.name, await runApiCase(c, refs, cc));
   });
-  runKubectlCases(new Kubectl(33, kapi.kubeconfig), corpus.filter((cc) => cc.kubectl));
+  runKubectlCases(new Kubectl(33, kapi.kubeconfig), refs, corpus.filter((cc) => cc.kubectl));
 });
 
 after(async () => {
