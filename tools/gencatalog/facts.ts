@@ -118,14 +118,27 @@ const JSON_SCHEMA_PROPS_RENAMES: Record<string, string> = {
 };
 
 /** `<message>.<protoField>` → JSON name, for the fields whose names differ. */
-export const JSON_NAMES: Record<string, string> = Object.fromEntries(
-  ['v1', 'v1beta1'].flatMap((v) =>
+export const JSON_NAMES: Record<string, string> = Object.fromEntries([
+  ...['v1', 'v1beta1'].flatMap((v) =>
     Object.entries(JSON_SCHEMA_PROPS_RENAMES).map(([proto, json]) => [
       `k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.${v}.JSONSchemaProps.${proto}`,
       json,
     ]),
   ),
-);
+  // admissionregistration fields whose protobuf names are capitalized while their JSON names are not.
+  ...['v1', 'v1beta1'].flatMap((v) => [
+    [`k8s.io.api.admissionregistration.${v}.MutatingWebhookConfiguration.Webhooks`, 'webhooks'],
+    [`k8s.io.api.admissionregistration.${v}.ValidatingWebhookConfiguration.Webhooks`, 'webhooks'],
+  ]),
+  // Go field names with an initialism, whose protobuf names go-to-protobuf lower-cased oddly.
+  ...['v1', 'v1beta1'].map((v) => [`k8s.io.api.networking.${v}.IngressClassParametersReference.aPIGroup`, 'apiGroup']),
+  ['k8s.io.api.authentication.v1.BoundObjectReference.uID', 'uid'],
+  ...['v1', 'v1beta1', 'v1alpha1'].flatMap((v) => [
+    [`k8s.io.api.admissionregistration.${v}.Validation.Expression`, 'expression'],
+    [`k8s.io.api.admissionregistration.${v}.Variable.Name`, 'name'],
+    [`k8s.io.api.admissionregistration.${v}.Variable.Expression`, 'expression'],
+  ]),
+]);
 
 /**
  * Messages whose JSON form is not an object of their fields (each Go type has

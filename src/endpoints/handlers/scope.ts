@@ -9,7 +9,7 @@ import type { ResourceDefinition } from '../../registry/rest/definition.js';
 import { newBadRequest, newInvalid } from '../../runtime/errors.js';
 import { groupVersionString, isJsonObject, parseGroupVersion, type KubeObject } from '../../runtime/object.js';
 import { FieldPath, notSupported } from '../../validation/field/errors.js';
-import { findTypeErrors, findUnknownFields } from '../../runtime/catalog/unknownfields.js';
+import { findTypeErrors, findUnknownFields, pruneUnknownFields } from '../../runtime/catalog/unknownfields.js';
 import { messageDef } from '../../runtime/catalog/catalog.js';
 import type { RequestContext } from '../request/context.js';
 import type { RequestInfo } from '../request/requestinfo.js';
@@ -92,6 +92,8 @@ export function checkDecodedObject(scope: EndpointScope, ctx: RequestContext, ob
       for (const f of unknown) ctx.warnings.push(`unknown field ${JSON.stringify(f)}`);
     }
   }
+  // Unknown fields are dropped, as decoding into Kubernetes' typed structs drops them.
+  pruneUnknownFields(obj, target.message);
   return obj;
 }
 

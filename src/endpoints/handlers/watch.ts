@@ -15,7 +15,6 @@ import { buildPredicate } from './predicate.js';
 import { requestScope, type EndpointScope } from './scope.js';
 import { transformObject } from './transform.js';
 import { stringify } from 'yaml';
-import { dbg } from '../../storage/cacher/dbg.js';
 
 /** Lower bound of the server-chosen watch timeout (kube-apiserver --min-request-timeout). */
 export const minRequestTimeoutSeconds = 1800;
@@ -55,11 +54,7 @@ export async function handleWatch(scope: EndpointScope, req: HttpRequest, res: H
   };
   // A client that cancels an HTTP/2 stream only triggers 'aborted': neither
   // 'close' nor 'drain' may follow, so the stream is torn down here.
-  const tag = `${ctx.auditId.slice(0, 8)} ${(req as { httpVersion?: string }).httpVersion} rv=${rv}`;
-  const isCm = info.resource === 'configmaps';
-  if (isCm) dbg(`H watch start ${tag}`);
   const abort = () => {
-    if (isCm) dbg(`H aborted ${tag}`);
     aborted = true;
     stop();
   };
@@ -88,9 +83,7 @@ export async function handleWatch(scope: EndpointScope, req: HttpRequest, res: H
         object = { ...o, kind: scope.def.kind, apiVersion: scope.def.group === '' ? scope.def.version : `${scope.def.group}/${scope.def.version}` };
       }
       const line = choice.format === 'yaml' ? `---\n${stringify({ type: ev.type, object })}` : JSON.stringify({ type: ev.type, object }) + '\n';
-      const ok = streamOf(res).write(line);
-      if (isCm) dbg(`H write ${tag} ${ev.type} ${(ev.object as KubeObject).metadata?.resourceVersion} ok=${ok} finished=${finished}`);
-      if (!ok) {
+      if (!streamOf(res).write(line)) {
         await Promise.race([once(res as NodeJS.EventEmitter, 'drain'), once(res as NodeJS.EventEmitter, 'close'), stopped]);
       }
       if (ev.type === 'ERROR') break;
@@ -101,7 +94,6 @@ export async function handleWatch(scope: EndpointScope, req: HttpRequest, res: H
       streamOf(res).write(JSON.stringify({ type: 'ERROR', object: se.status }) + '\n');
     }
   } finally {
-    if (isCm) dbg(`H end ${tag} finished=${finished} aborted=${aborted}`);
     clearTimeout(timer);
     stop();
     const h2stream = (res as { stream?: { destroyed: boolean; destroy(): void } }).stream;

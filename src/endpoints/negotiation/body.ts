@@ -39,8 +39,44 @@ export function readBody(req: HttpRequest, limit: number): Promise<Buffer> {
   });
 }
 
+/**
+ * Deepest nesting accepted in a request body. Go's decoder stops at 10,000;
+ * kapi's recursive object walks (validation, patches) stop earlier, so bodies
+ * nested deeper than this get the same 400 instead of a stack overflow.
+ * No Kubernetes object comes near it.
+ */
+export const maxNestingDepth = 1000;
+
+/** Throws 400 `exceeded max depth` when a JSON text nests deeper than maxNestingDepth (scan, no recursion). */
+export function checkNestingDepth(text: string, prefix = "couldn't get version/kind; json parse error"): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > maxNestingDepth) throw newBadRequest(`${prefix}: exceeded max depth`);
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+}
+
+/** Throws 400 `exceeded max depth` when a parsed value nests deeper than maxNestingDepth (iterative). */
+function checkValueDepth(value: unknown, prefix: string): void {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop() as [unknown, number];
+    if (typeof v !== 'object' || v === null) continue;
+    if (d > maxNestingDepth) throw newBadRequest(`${prefix}: exceeded max depth`);
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, d + 1]);
+  }
+}
+
 /** Parses JSON text into a value; a syntax error becomes 400 with Kubernetes' prefix. */
 export function parseJson(text: string, prefix = "couldn't get version/kind; json parse error"): unknown {
+  checkNestingDepth(text, prefix);
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -62,7 +98,16 @@ export function parseYaml(text: string): unknown {
     if (d.errors.length > 0) throw newBadRequest(`error converting YAML to JSON: ${d.errors[0].message.split('\n')[0]}`);
   }
   if (real.length === 0) return null;
-  return real[0].toJS({ maxAliasCount: 100 });
+  let value: unknown;
+  try {
+    value = real[0].toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw newBadRequest(`error converting YAML to JSON: ${err instanceof RangeError ? 'exceeded max depth' : (err as Error).message}`);
+  }
+  checkValueDepth(value, 'error converting YAML to JSON');
+  // YAML values with no JSON form (`!!binary` bytes, maps with non-string keys…)
+  // become what a YAML-to-JSON conversion makes of them.
+  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v instanceof Map ? Object.fromEntries(v) : v)) ?? 'null');
 }
 
 /** Decodes a request body into an object of the given input format. */
@@ -71,6 +116,7 @@ export function decodeObject(body: Buffer, format: InputFormat): KubeObject {
   let value: unknown;
   if (format === 'protobuf') {
     value = decodeKubeProtobuf(body);
+    checkValueDepth(value, 'unable to decode protobuf body');
   } else {
     const text = body.toString('utf8');
     value = format === 'json' ? parseJson(text) : parseYaml(text);

@@ -102,6 +102,38 @@ export function findUnknownFields(obj: unknown, messageName: string): string[] {
   return out;
 }
 
+/**
+ * Removes the unknown fields of `obj` in place, as decoding into Kubernetes'
+ * typed structs drops them (fieldValidation Warn and Ignore store only known
+ * fields). Free-form values (RawExtension, FieldsV1, JSON, maps of strings)
+ * are kept as they are.
+ */
+export function pruneUnknownFields(obj: unknown, messageName: string): void {
+  const walk = (value: unknown, msg: string, top: boolean): void => {
+    const def = messageDef(msg);
+    if (!def || def.special || !isObject(value)) return;
+    const fields = jsonFields(msg);
+    const typeMeta = top || acceptsTypeMeta(msg);
+    for (const key of Object.keys(value)) {
+      const f = fields.get(key);
+      if (!f) {
+        if (!(typeMeta && (key === 'apiVersion' || key === 'kind'))) delete value[key];
+        continue;
+      }
+      if (SCALARS.has(f.type)) continue;
+      const v = value[key];
+      if (f.mapKey !== undefined) {
+        if (isObject(v)) for (const k of Object.keys(v)) walk(v[k], f.type, false);
+      } else if (f.repeated) {
+        if (Array.isArray(v)) for (const item of v) walk(item, f.type, false);
+      } else {
+        walk(v, f.type, false);
+      }
+    }
+  };
+  walk(obj, messageName, true);
+}
+
 // ---------------------------------------------------------------------------
 // Type errors
 

@@ -47,7 +47,6 @@ import { cacherTunables } from './tunables.js';
 import { revisionOf, WatchCache } from './watch-cache.js';
 import { CacheWatcher, detach, type WatchScope } from './watcher.js';
 import { WatcherIndex } from './watcher-index.js';
-import { dbg } from './dbg.js';
 
 /** Options of newCacher. */
 export interface CacherOptions {
@@ -380,9 +379,7 @@ export class Cacher implements Storage {
       else this.queueSnapshot(w);
       if (opts.sendInitialEvents === true && allowBookmarks) w.bookmark(from, true);
     }
-    const replay = this.cache.buffer.since(from);
-    if (this.prefix.includes('configmaps')) dbg(`register from=${from} start=${start} rv=${this.cache.revision} oldest=${oldest} bufOld=${this.cache.buffer.oldest?.revision} bufNew=${this.cache.buffer.newest?.revision} replay=${replay.map((e) => e.revision).join(',')} init=${initialEvents} gen=${generation}`);
-    for (const ev of replay) {
+    for (const ev of this.cache.buffer.since(from)) {
       if (w.covers(ev.key)) w.offer(ev, false);
     }
     this.index.add(w);

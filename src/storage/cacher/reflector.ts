@@ -12,7 +12,6 @@
 import type { KubeObject } from '../../runtime/object.js';
 import type { Storage, WatchStream } from '../interface.js';
 import { cacherTunables } from './tunables.js';
-import { dbg } from './dbg.js';
 import { revisionOf, type WatchCache } from './watch-cache.js';
 
 /** How a run of the inner watch ended. */
@@ -148,7 +147,6 @@ export class Reflector {
     }
     this.stream = stream;
     this.counters.watches++;
-    dbg(`reflector ${this.prefix} watch from ${this.cache.revision}`);
     let events = 0;
     try {
       for await (const ev of stream) {
@@ -173,7 +171,6 @@ export class Reflector {
         }
       }
     } finally {
-      dbg(`reflector ${this.prefix} watch ended events=${events} rev=${this.cache.revision}`);
       this.stream = undefined;
     }
     return { failed: false, expired: false, events };

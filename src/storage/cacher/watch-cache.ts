@@ -11,7 +11,6 @@ import type { KubeObject } from '../../runtime/object.js';
 import { CacheEvent, EventBuffer } from './event-buffer.js';
 import { cacherTunables } from './tunables.js';
 import { ObjectStore } from './object-store.js';
-import { dbg } from './dbg.js';
 
 /** The resourceVersion of a stored object as a number (0 when absent or malformed). */
 export function revisionOf(obj: KubeObject): number {
@@ -66,7 +65,6 @@ export class WatchCache {
       if (freeze) deepFreeze(obj);
       entries.push([this.keyOf(obj), obj]);
     }
-    dbg(`replace at ${revision} (was ${this.revision})`);
     this.store.replace(entries);
     this.buffer.clear();
     this.evicted = false;
@@ -78,7 +76,7 @@ export class WatchCache {
   /** Records a create or update (the object carries its new resourceVersion). Stale revisions are ignored. */
   put(obj: KubeObject): CacheEvent | undefined {
     const rev = revisionOf(obj);
-    if (rev <= this.revision) { dbg(`put DROPPED ${rev} <= ${this.revision} ${this.keyOf(obj)}`); return undefined; }
+    if (rev <= this.revision) return undefined;
     if (cacherTunables.freezeObjects) deepFreeze(obj);
     const key = this.keyOf(obj);
     const prev = this.store.set(key, obj) ?? null;
@@ -88,7 +86,7 @@ export class WatchCache {
   /** Records a deletion (`last` is the last state, carrying the deletion's revision). */
   remove(last: KubeObject): CacheEvent | undefined {
     const rev = revisionOf(last);
-    if (rev <= this.revision) { dbg(`remove DROPPED ${rev} <= ${this.revision} ${this.keyOf(last)}`); return undefined; }
+    if (rev <= this.revision) return undefined;
     if (cacherTunables.freezeObjects) deepFreeze(last);
     const key = this.keyOf(last);
     const prev = this.store.delete(key) ?? last;
@@ -98,7 +96,6 @@ export class WatchCache {
   /** Every change up to `revision` has been seen (a progress notification). */
   progress(revision: number): void {
     if (revision <= this.revision) return;
-    dbg(`progress ${this.revision} -> ${revision} bufNew=${this.buffer.newest?.revision}`);
     this.revision = revision;
     this.progressed();
   }

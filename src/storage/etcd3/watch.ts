@@ -18,7 +18,6 @@ import { KvCompactedError, KvUnavailableError, type KeyValue, type KvEvent, type
 import type { EtcdConnection, EtcdWatchStream } from './connection.js';
 import type { KeyLayout } from './keys.js';
 import type { PbKeyValue, PbResponseHeader, PbWatchResponse } from './proto.js';
-import { dbg } from '../cacher/dbg.js';
 
 /** Tunables (mutable so tests may change them). */
 export const etcdWatchTunables = {
@@ -166,7 +165,7 @@ export class EtcdWatcher implements KvWatch {
       for (const e of r.events) {
         if (!e.kv) continue;
         const kv = toKeyValue(this.owner.layout, e.kv);
-        if (kv.modRevision < this.nextRevision) { dbg(`etcd watch skip ${kv.modRevision} < ${this.nextRevision} ${kv.key}`); continue; }
+        if (kv.modRevision < this.nextRevision) continue;
         events.push(
           e.type === 'Delete'
             ? { type: 'delete', kv: { ...kv, value: EMPTY }, prevKv: e.prev_kv ? toKeyValue(this.owner.layout, e.prev_kv) : undefined }
@@ -182,7 +181,6 @@ export class EtcdWatcher implements KvWatch {
     if (!r.created && !r.fragment && r.header) {
       // A progress notification: everything up to this revision was sent.
       const rev = Number(r.header.revision);
-      dbg(`etcd progress ${rev} next=${this.nextRevision}`);
       if (rev >= this.nextRevision && this.nextRevision > 0) {
         this.nextRevision = rev + 1;
         this.handlers.onProgress?.(rev);
@@ -193,7 +191,6 @@ export class EtcdWatcher implements KvWatch {
   /** The stream failed: resume after a pause, or give up after the timeout. */
   private broken(): void {
     if (this.closed) return;
-    dbg(`etcd watch broken next=${this.nextRevision}`);
     if (this.created) this.downSince = Date.now();
     this.stop();
     const down = Date.now() - this.downSince;
