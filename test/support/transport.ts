@@ -176,14 +176,23 @@ export class H2Client implements ApiTransport {
     const req = this.session().request({ ':method': 'GET', ':path': path, accept: 'application/json' });
     const decoder = new LineDecoder(onEvent);
     const body: Buffer[] = [];
+    // Node emits 'response' on the next tick, but DATA frames that arrived in
+    // the same read as the headers may be emitted before it: keep them until
+    // the status is known instead of mistaking them for an error body.
+    const early: Buffer[] = [];
+    const consume = (c: Buffer) => {
+      if (status !== 200) body.push(c);
+      else decoder.push(c);
+    };
     req.on('response', (h) => {
       status = Number(h[':status']);
       opened.resolve(status);
+      for (const c of early.splice(0)) if (!done) consume(c);
     });
     req.on('data', (c: Buffer) => {
       if (done) return;
-      if (status !== 200) body.push(c);
-      else decoder.push(c);
+      if (status === 0) early.push(c);
+      else consume(c);
     });
     req.on('end', () => finish(status === 200 ? { status, reason: closedByUs ? 'closed' : 'eof' } : { status, reason: 'rejected', detail: Buffer.concat(body).toString() }));
     req.on('close', () => finish({ status, reason: closedByUs ? 'closed' : status === 200 ? 'eof' : 'error' }));
