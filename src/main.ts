@@ -23,6 +23,12 @@ import { versionInfo } from './server/version.js';
 import { openEtcdKV } from './storage/etcd3/kv.js';
 import { startCompactor } from './storage/compactor.js';
 import type { KV } from './storage/kv/interface.js';
+import { defaultFilters } from './server/chain.js';
+import { auditOptionsFrom, newAuditor } from './audit/options.js';
+import { ServingCertificateReloader, tlsOptionsFrom } from './server/tls.js';
+import { allowedSourceRangesFrom, SourceAllowlist } from './server/filters/allowlist.js';
+import { encryptionOptionsFrom, withEncryption } from './storage/value/options.js';
+import { builtinResources } from './registry/definitions.js';
 
 const usage = `kapi — a Kubernetes API server
 
@@ -70,7 +76,12 @@ export async function startServer(opts: ServeOptions, log: (line: string) => voi
     clientCaFile: opts.clientCaFile || undefined,
   });
   const kv = openKV(opts);
-  const storage = newKvStorage(kv);
+  // Encryption at rest wraps the backend itself: under Storage, the watch cache and every reader.
+  const encryption = withEncryption(kv, encryptionOptionsFrom(opts.flagValues), builtinResources, log);
+  const storage = newKvStorage(encryption.kv);
+  const auditor = newAuditor(auditOptionsFrom(opts.flagValues), log);
+  const tls = tlsOptionsFrom(opts.flagValues);
+  const allowlist = new SourceAllowlist(allowedSourceRangesFrom(opts.flagValues), log);
   const compactor = startCompactor(kv, opts.etcdCompactionIntervalMs, (err) => log(`kapi: compaction failed: ${String(err)}`));
   let shuttingDown = false;
   const shutdownController = new AbortController();
@@ -119,7 +130,7 @@ export async function startServer(opts: ServeOptions, log: (line: string) => voi
   });
   stores = api.stores;
   apiRef = api;
-  await api.ready();
+  await api.ready(10_000, log);
   await authorizer.start();
   await api.bootstrap();
   const rbacControllers =
@@ -133,11 +144,31 @@ export async function startServer(opts: ServeOptions, log: (line: string) => voi
     shutdownSignal: shutdownController.signal,
     requestTimeoutMs: opts.requestTimeoutMs,
     inFlight,
-  });
+  }, auditor ? auditor.filters(defaultFilters) : defaultFilters);
   const server = new SecureServer(
-    { bindAddress: opts.bindAddress, port: opts.securePort, certPem: pki.servingCertPem, keyPem: pki.servingKeyPem, clientCaPem: pki.caCertPem },
+    {
+      bindAddress: opts.bindAddress,
+      port: opts.securePort,
+      certPem: pki.servingCertPem,
+      keyPem: pki.servingKeyPem,
+      clientCaPem: pki.caCertPem,
+      tls,
+      onConnection: allowlist.allowsAll ? undefined : (socket) => void allowlist.onConnection(socket),
+    },
     handler,
   );
+  // Serving certificate, key and client CA are reloaded when they change on disk.
+  const reloader = new ServingCertificateReloader(
+    {
+      certFile: opts.tlsCertFile || join(opts.certDir, 'apiserver.crt'),
+      keyFile: opts.tlsPrivateKeyFile || join(opts.certDir, 'apiserver.key'),
+      clientCaFile: opts.clientCaFile || join(opts.certDir, 'ca.crt'),
+    },
+    tls,
+    server,
+    log,
+  );
+  reloader.start();
   const addr = await server.listen();
   port = addr.port;
   await api.publishKubernetesService();
@@ -158,6 +189,9 @@ export async function startServer(opts: ServeOptions, log: (line: string) => voi
         // Long-running requests (watches) end at once; others may finish.
         shutdownController.abort();
         await closing;
+        reloader.stop();
+        await auditor?.shutdown();
+        encryption.stop();
         compactor.stop();
         rbacControllers?.stop();
         authorizer.stop();

@@ -4,7 +4,11 @@
  */
 import { resolve, join } from 'node:path';
 import { isIP } from 'node:net';
-import { boolFlag, flagUsage, parseDuration, parseFlags, type FlagSpec } from './flags.js';
+import { boolFlag, flagUsage, parseDuration, parseFlags, type FlagSpec, type FlagValues } from './flags.js';
+import { auditFlags, auditOptionsFrom } from '../audit/options.js';
+import { tlsFlags, tlsOptionsFrom } from '../server/tls.js';
+import { encryptionFlags, encryptionOptionsFrom } from '../storage/value/options.js';
+import { allowlistFlags, allowedSourceRangesFrom } from '../server/filters/allowlist.js';
 import { parseAuthorizationModes, validateAuthorizerOptions, type AuthorizerOptions } from '../authz/modes.js';
 import { authenticationFlags, collectFlagValues, parseAuthenticationOptions, type AuthenticationOptions } from '../authn/options.js';
 
@@ -39,6 +43,10 @@ export const serveFlags: FlagSpec[] = [
   { name: 'authorization-webhook-version', type: 'string', default: 'v1beta1', help: 'The authorization.k8s.io version of the SubjectAccessReview sent to the webhook: v1 or v1beta1.' },
   { name: 'authorization-webhook-cache-authorized-ttl', type: 'duration', default: '5m0s', help: 'How long to cache allowed answers from the webhook authorizer.' },
   { name: 'authorization-webhook-cache-unauthorized-ttl', type: 'duration', default: '30s', help: 'How long to cache denied answers from the webhook authorizer.' },
+  ...tlsFlags,
+  ...allowlistFlags,
+  ...encryptionFlags,
+  ...auditFlags,
   { name: 'help', type: 'bool', default: 'false', help: 'Show this help.' },
 ];
 
@@ -72,6 +80,8 @@ export interface ServeOptions {
   /** The authorization flags (src/authz/modes.ts). */
   authorization: AuthorizerOptions;
   help: boolean;
+  /** Raw flag values (the audit, TLS, encryption and allowlist options read them). */
+  flagValues: FlagValues;
 }
 
 export function serveUsage(): string {
@@ -120,6 +130,11 @@ export function parseServeOptions(argv: string[]): ServeOptions {
   if (backend === '') backend = etcdServers.length > 0 ? 'etcd3' : 'sqlite';
   if (backend !== 'sqlite' && backend !== 'etcd3') throw new Error(`--storage-backend ${JSON.stringify(backend)} is not one of "sqlite", "etcd3"`);
   if (backend === 'etcd3' && etcdServers.length === 0) throw new Error('--storage-backend=etcd3 needs --etcd-servers');
+  // The security flags fail here, before anything starts.
+  tlsOptionsFrom(values);
+  allowedSourceRangesFrom(values);
+  encryptionOptionsFrom(values);
+  auditOptionsFrom(values);
   const prefix = values['etcd-prefix'];
   if (!prefix.startsWith('/')) throw new Error(`--etcd-prefix ${JSON.stringify(prefix)} must start with "/"`);
   return {
@@ -148,5 +163,6 @@ export function parseServeOptions(argv: string[]): ServeOptions {
     authentication: parseAuthenticationOptions(collectFlagValues(argv, serveFlags)),
     authorization: authorizationOptions(values),
     help: values.help === 'true',
+    flagValues: values,
   };
 }

@@ -134,9 +134,19 @@ export class APIServer {
     return c;
   }
 
-  /** Waits until every watch cache has its initial list. */
-  async ready(): Promise<void> {
-    await Promise.all([...this.cachers.values()].map((c) => c.ready()));
+  /**
+   * Waits until every watch cache has its initial list, at most `timeoutMs`:
+   * a cache that cannot list (e.g. a value that no configured key decrypts)
+   * must not keep the server from starting; its requests fail until it lists.
+   */
+  async ready(timeoutMs = 10_000, log: (line: string) => void = () => undefined): Promise<void> {
+    const pending = new Set(this.cachers.keys());
+    const all = Promise.all([...this.cachers].map(([prefix, c]) => c.ready().then(() => pending.delete(prefix))));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)));
+    await Promise.race([all, timedOut]);
+    clearTimeout(timer);
+    if (pending.size > 0) log(`kapi: watch caches not ready after ${timeoutMs} ms, serving anyway: ${[...pending].join(', ')}`);
   }
 
   /** Stops the watch caches. */

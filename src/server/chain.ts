@@ -13,6 +13,7 @@ import type { Authenticator } from '../authn/interfaces.js';
 import { withAuthenticatedGroup } from '../authn/interfaces.js';
 import type { Authorizer } from '../authz/interfaces.js';
 import { forbiddenMessage } from '../authz/interfaces.js';
+import { recordAuthorizationDecision } from '../audit/context.js';
 import { withImpersonation } from '../endpoints/filters/impersonation.js';
 
 /** What the filters need from the server. */
@@ -139,6 +140,7 @@ const withAuthorization: Filter = {
       labelSelector: ctx.query.get('labelSelector') ?? undefined,
     };
     const decision = await config.authorizer.authorize(attrs);
+    recordAuthorizationDecision(ctx, decision.decision === 'Allow' ? 'allow' : 'forbid', decision.reason);
     // An authorizer that failed (rather than denied) makes kube-apiserver answer 500.
     if (decision.decision !== 'Allow' && decision.error) throw newInternalError(decision.error);
     if (decision.decision !== 'Allow') {

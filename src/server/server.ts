@@ -6,6 +6,9 @@
 import { createSecureServer, type Http2SecureServer, type Http2Session } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import type { HttpHandler } from './http.js';
+import type { SecureContextOptions } from 'node:tls';
+import type { Socket } from 'node:net';
+import type { TlsProtocolOptions } from './tls.js';
 
 export interface ListenOptions {
   bindAddress: string;
@@ -13,6 +16,10 @@ export interface ListenOptions {
   certPem: string;
   keyPem: string;
   clientCaPem: string;
+  /** --tls-min-version / --tls-cipher-suites. */
+  tls?: TlsProtocolOptions;
+  /** Called first on every accepted TCP connection, before TLS (the source allowlist). */
+  onConnection?: (socket: Socket) => void;
 }
 
 /** Counts in-flight requests; `idle()` resolves when none remain. */
@@ -48,6 +55,7 @@ export class SecureServer {
         key: opts.keyPem,
         ca: opts.clientCaPem,
         requestCert: true,
+        ...(opts.tls ? { minVersion: opts.tls.minVersion, ...(opts.tls.ciphers ? { ciphers: opts.tls.ciphers } : {}) } : {}),
         rejectUnauthorized: false,
         settings: { maxConcurrentStreams: 1000 },
       },
@@ -55,6 +63,7 @@ export class SecureServer {
         void handler(req, res);
       },
     );
+    if (opts.onConnection) this.server.prependListener('connection', opts.onConnection);
     this.server.on('session', (s: Http2Session) => {
       this.sessions.add(s);
       s.on('close', () => this.sessions.delete(s));
@@ -66,6 +75,11 @@ export class SecureServer {
     this.server.on('tlsClientError', () => {
       /* a client that fails the handshake is its own problem */
     });
+  }
+
+  /** Replaces the TLS material for new connections (certificate reload). */
+  setSecureContext(options: SecureContextOptions): void {
+    this.server.setSecureContext(options);
   }
 
   listen(): Promise<AddressInfo> {

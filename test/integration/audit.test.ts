@@ -168,14 +168,17 @@ describe('audit log of a real server', () => {
     assert.equal(inv.objectRef?.name, 'Bad_Name');
   });
 
-  test('an unauthenticated request (401) is one ResponseStarted event without a user', async () => {
-    const r = await anonymous.request('GET', '/api/v1/namespaces');
-    assert.equal(r.status, 401);
-    const evs = await eventsOf(String(r.headers['audit-id']), 'ResponseStarted');
-    assert.equal(evs.length, 1);
-    assert.deepEqual(evs[0].user, {});
-    assert.equal(evs[0].level, 'Metadata');
-    assert.deepEqual(evs[0].responseStatus, { metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+  test('unauthenticated requests (401: no credentials, a bad token) are one ResponseStarted event without a user', async () => {
+    for (const headers of [{}, { authorization: 'Bearer not-a-valid-token' }] as Record<string, string>[]) {
+      const r = await anonymous.request('GET', '/api/v1/namespaces', { headers });
+      assert.equal(r.status, 401);
+      const evs = await eventsOf(String(r.headers['audit-id']), 'ResponseStarted');
+      assert.equal(evs.length, 1);
+      assert.deepEqual(evs[0].user, {});
+      assert.equal(evs[0].level, 'Metadata');
+      assert.equal(evs[0].verb, 'list');
+      assert.deepEqual(evs[0].responseStatus, { metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+    }
   });
 
   test('a watch logs ResponseStarted and, when it ends, ResponseComplete', async () => {

@@ -36,10 +36,16 @@ export function resourceListObject(list: ResourceList): Record<string, string> {
   return out;
 }
 
+/** x + y; a zero x takes y's format (resource.Quantity.Add). */
+export function addQuantities(x: Quantity, y: Quantity): Quantity {
+  const sum = x.add(y);
+  return x.isZero() ? Quantity.of(sum.unscaled, sum.decimals, y.format) : sum;
+}
+
 /** a + b per key. */
 export function addLists(a: ResourceList, b: ResourceList): ResourceList {
   const out: ResourceList = new Map(a);
-  for (const [k, v] of b) out.set(k, out.has(k) ? (out.get(k) as Quantity).add(v) : v);
+  for (const [k, v] of b) out.set(k, out.has(k) ? addQuantities(out.get(k) as Quantity, v) : v);
   return out;
 }
 

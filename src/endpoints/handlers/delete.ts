@@ -12,6 +12,7 @@ import type { RequestContext } from '../request/context.js';
 import type { RequestInfo } from '../request/requestinfo.js';
 import { negotiateOutput, negotiateInput } from '../negotiation/negotiate.js';
 import { decodeValue, readBody } from '../negotiation/body.js';
+import { auditRequestObject } from '../../audit/context.js';
 import { writeObject } from './responsewriters.js';
 import { requestScope, type EndpointScope } from './scope.js';
 import { buildPredicate } from './predicate.js';
@@ -38,6 +39,7 @@ export async function readDeleteOptions(scope: EndpointScope, req: HttpRequest, 
   if (body.length > 0) {
     const fmt = negotiateInput(req.headers['content-type'], ['json', 'yaml']);
     const v = decodeValue(body, fmt === 'yaml' ? 'yaml' : 'json');
+    auditRequestObject(req, v);
     if (v !== null) {
       if (!isJsonObject(v)) throw newBadRequest('json: cannot unmarshal array into Go value of type v1.DeleteOptions');
       if (v.kind !== undefined && v.kind !== 'DeleteOptions') throw newBadRequest(`the kind in the data (${String(v.kind)}) does not match the expected kind (DeleteOptions)`);

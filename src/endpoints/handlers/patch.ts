@@ -15,6 +15,7 @@ import type { RequestContext } from '../request/context.js';
 import type { RequestInfo } from '../request/requestinfo.js';
 import { negotiateOutput, negotiatePatch, type PatchKind } from '../negotiation/negotiate.js';
 import { parseJson, readBody } from '../negotiation/body.js';
+import { auditRequestPatch } from '../../audit/context.js';
 import { writeObject } from './responsewriters.js';
 import { checkDecodedObject, parseFieldValidation, requestScope, type EndpointScope, type FieldValidation } from './scope.js';
 import { admissionAttributes } from './admission.js';
@@ -45,6 +46,7 @@ export async function readPatch(scope: EndpointScope, req: HttpRequest): Promise
   }
   const body = await readBody(req, scope.maxRequestBytes);
   if (body.length === 0) throw newBadRequest('the body of the request was empty');
+  auditRequestPatch(req, body);
   return { kind, patch: parseJson(body.toString('utf8'), 'error decoding patch') };
 }
 

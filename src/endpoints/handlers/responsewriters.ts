@@ -9,6 +9,7 @@ import { contextOf } from '../request/context.js';
 import type { OutputChoice } from '../negotiation/negotiate.js';
 import { encodeKubeProtobuf } from '../../runtime/protobuf/encode.js';
 import type { KubeObject } from '../../runtime/object.js';
+import { auditResponseObject } from '../../audit/context.js';
 
 /** True when the answer should be indented (`?pretty=true` or a curl/browser User-Agent). */
 export function wantsPretty(req: HttpRequest, query: URLSearchParams): boolean {
@@ -48,6 +49,7 @@ export function encodeBody(value: unknown, choice: OutputChoice, pretty: boolean
 export function writeObject(req: HttpRequest, res: HttpResponse, code: number, value: unknown, choice: OutputChoice, query: URLSearchParams): void {
   // A request that already timed out (504 sent) or whose client left gets nothing more.
   if (res.headersSent || res.writableEnded) return;
+  auditResponseObject(req, value);
   let body: Buffer;
   let contentType = choice.contentType;
   try {

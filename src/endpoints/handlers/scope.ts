@@ -14,6 +14,7 @@ import { messageDef } from '../../runtime/catalog/catalog.js';
 import type { RequestContext } from '../request/context.js';
 import type { RequestInfo } from '../request/requestinfo.js';
 import { decodeObject, readBody } from '../negotiation/body.js';
+import { auditRequestObject } from '../../audit/context.js';
 import { negotiateInput } from '../negotiation/negotiate.js';
 import type { Admission } from '../../admission/interfaces.js';
 
@@ -102,5 +103,6 @@ export async function readObject(scope: EndpointScope, req: HttpRequest, ctx: Re
   const format = negotiateInput(req.headers['content-type']);
   const body = await readBody(req, scope.maxRequestBytes);
   const obj = decodeObject(body, format);
+  auditRequestObject(ctx, obj);
   return checkDecodedObject(scope, ctx, obj, validation, expect);
 }

@@ -4,6 +4,7 @@
  * guaranteedUpdate with compare-and-swap and retry, list pagination, watch.
  */
 import { prefixEnd, type KV, type KeyValue } from '../kv/interface.js';
+import { isStaleValue } from '../value/kv.js';
 import type { KubeObject } from '../../runtime/object.js';
 import { keyExists, keyNotFound, tooLargeResourceVersion } from '../errors.js';
 import type {
@@ -171,7 +172,7 @@ export class KvStorage implements Storage {
       checkUpdatePreconditions(key, preconditions, state.obj);
       const next = await tryUpdate(state.obj);
       const data = encodeObject(next);
-      if (state.data !== null && data.equals(state.data)) {
+      if (state.data !== null && !isStaleValue(state.data) && data.equals(state.data)) {
         // Nothing changed: no write, the current object (and revision) comes back.
         return withResourceVersion(next, state.revision);
       }

@@ -123,9 +123,9 @@ class EncryptingKV implements KV {
     } catch (err) {
       throw new ValueTransformError(kv.key, err instanceof Error ? err.message : String(err));
     }
-    const value = Buffer.from(r.data);
-    if (r.stale) staleValues.add(value);
-    return { ...kv, value };
+    if (r.stale) staleValues.add(r.data);
+    // Identity (resources the configuration does not name): the same bytes, no copy.
+    return r.data === kv.value ? kv : { ...kv, value: r.data };
   }
 
   private result(res: TxnResult, plain?: Buffer): TxnResult {

@@ -68,6 +68,5 @@ export function registerQuantityLibrary(env: Environment): void {
     .registerFunction(`${T}.isGreaterThan(${T}): bool`, (a: CelQuantity, b: CelQuantity) => a.q.cmp(b.q) > 0)
     .registerFunction(`${T}.isLessThan(${T}): bool`, (a: CelQuantity, b: CelQuantity) => a.q.cmp(b.q) < 0)
     .registerFunction(`${T}.compareTo(${T}): int`, (a: CelQuantity, b: CelQuantity) => BigInt(a.q.cmp(b.q)))
-    .registerOperator(`${T} == ${T}`, (a: CelQuantity, b: CelQuantity) => a.q.cmp(b.q) === 0)
-    .registerOperator(`${T} != ${T}`, (a: CelQuantity, b: CelQuantity) => a.q.cmp(b.q) !== 0);
+    .registerOperator(`${T} == ${T}`, (a: CelQuantity, b: CelQuantity) => a.q.cmp(b.q) === 0);
 }
