@@ -11,11 +11,13 @@
  * (`resourceVersion=0`) and from the store (`--watch-cache=false`, the same
  * data); raw SQLite inserts. On etcd (a throwaway single member): creates/s
  * through kapi at concurrency 32 next to raw etcd puts at concurrency 32.
- * And the ratios between them.
+ * Security: GETs/s of a non-admin user under AlwaysAllow and under RBAC with
+ * 100 roles and 100 bindings, and GETs/s without audit and with audit at
+ * Metadata and RequestResponse levels. And the ratios between them.
  */
 import { spawn } from 'node:child_process';
 import { connect, type ClientHttp2Session } from 'node:http2';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -25,6 +27,7 @@ import { benchRawSqlite } from './storage.js';
 import { benchRawEtcdPuts } from './etcd.js';
 import { benchWatchers, rssKiB } from './watch.js';
 import { startEtcd } from '../src/storage/testing/etcd.js';
+import { issueClientCert } from '../src/server/certs/pki.js';
 
 const repoRoot = resolve(new URL('../..', import.meta.url).pathname);
 const quick = process.argv.includes('--quick');
@@ -81,8 +84,8 @@ function credentials(kubeconfig: string): { ca: string; cert: string; key: strin
 
 class Client {
   private readonly session: ClientHttp2Session;
-  constructor(port: number, kubeconfig: string) {
-    this.session = connect(`https://127.0.0.1:${port}`, credentials(kubeconfig));
+  constructor(port: number, kubeconfig: string, identity?: { cert: string; key: string }) {
+    this.session = connect(`https://127.0.0.1:${port}`, { ...credentials(kubeconfig), ...(identity ?? {}) });
     this.session.on('error', () => undefined);
   }
 
@@ -301,11 +304,91 @@ async function benchEtcd(results: Results): Promise<void> {
   }
 }
 
+/** A client certificate for `user` signed by the CA of a kapi data dir. */
+async function userIdentity(dataDir: string, user: string): Promise<{ cert: string; key: string }> {
+  const pki = { caCertPem: readFileSync(join(dataDir, 'pki/ca.crt'), 'utf8'), caKeyPem: readFileSync(join(dataDir, 'pki/ca.key'), 'utf8') } as Parameters<typeof issueClientCert>[0];
+  const { certPem, keyPem } = await issueClientCert(pki, user, []);
+  return { cert: certPem, key: keyPem };
+}
+
+/** Runs `fn` against a fresh server started with `args`. */
+async function withServer<T>(args: string[], fn: (server: Server, dataDir: string) => Promise<T>): Promise<T> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kapi-bench-sec-'));
+  const server = await startServer(dataDir, args);
+  try {
+    return await fn(server, dataDir);
+  } finally {
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** GETs/s as a non-admin user under AlwaysAllow and under RBAC with 100 roles and 100 bindings; the cost of audit levels. */
+async function benchSecurity(results: Results): Promise<void> {
+  const put = (k: string, v: number | string) => results.push([k, v]);
+  const n = Math.round(4000 * scale);
+  results.push(['authorization and audit (GETs of one ConfigMap, concurrency 32)', null]);
+  const getsAs = async (server: Server, dataDir: string, setup: (admin: Client) => Promise<void>): Promise<number> => {
+    const admin = new Client(server.port, server.kubeconfig);
+    await admin.request('POST', '/api/v1/namespaces', { metadata: { name: 'bench' } });
+    await admin.request('POST', '/api/v1/namespaces/bench/configmaps', configMap('target'));
+    await setup(admin);
+    admin.close();
+    const bob = new Client(server.port, server.kubeconfig, await userIdentity(dataDir, 'bob'));
+    try {
+      return await drive(n, 32, () => bob.request('GET', '/api/v1/namespaces/bench/configmaps/target'));
+    } finally {
+      bob.close();
+    }
+  };
+  put('GETs/s as user bob, --authorization-mode=AlwaysAllow', Math.round(await withServer(['--authorization-mode=AlwaysAllow'], (s, d) => getsAs(s, d, async () => undefined))));
+  const rbacSetup = async (admin: Client) => {
+    const rbac = '/apis/rbac.authorization.k8s.io/v1/namespaces/bench';
+    for (let i = 0; i < 100; i++) {
+      await admin.request('POST', `${rbac}/roles`, { metadata: { name: `role-${i}` }, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: i === 99 ? ['get'] : ['list'], resourceNames: i === 99 ? [] : [`cm-${i}`] }] });
+      await admin.request('POST', `${rbac}/rolebindings`, { metadata: { name: `binding-${i}` }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `role-${i}` }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: i === 99 ? 'bob' : `user-${i}` }] });
+    }
+    // The informer sees the last binding before the run starts.
+    for (let i = 0; i < 100; i++) {
+      const r = await admin.request('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', { spec: { user: 'bob', resourceAttributes: { namespace: 'bench', verb: 'get', resource: 'configmaps', name: 'target' } } });
+      if (JSON.parse(r.text).status?.allowed) break;
+      await new Promise((res) => setTimeout(res, 20));
+    }
+  };
+  put('GETs/s as user bob, --authorization-mode=Node,RBAC (100 roles, 100 bindings)', Math.round(await withServer(['--authorization-mode=Node,RBAC'], (s, d) => getsAs(s, d, rbacSetup))));
+  const policyDir = mkdtempSync(join(tmpdir(), 'kapi-bench-audit-'));
+  try {
+    const runAudit = async (level: string | undefined): Promise<number> => {
+      const args: string[] = [];
+      if (level) {
+        writeFileSync(join(policyDir, `${level}.yaml`), `apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: ${level}\n`);
+        args.push(`--audit-policy-file=${join(policyDir, `${level}.yaml`)}`, `--audit-log-path=${join(policyDir, `${level}.log`)}`);
+      }
+      return withServer(args, async (server) => {
+        const admin = new Client(server.port, server.kubeconfig);
+        try {
+          await admin.request('POST', '/api/v1/namespaces', { metadata: { name: 'bench' } });
+          await admin.request('POST', '/api/v1/namespaces/bench/configmaps', configMap('target'));
+          return await drive(n, 32, () => admin.request('GET', '/api/v1/namespaces/bench/configmaps/target'));
+        } finally {
+          admin.close();
+        }
+      });
+    };
+    put('GETs/s as admin, no audit', Math.round(await runAudit(undefined)));
+    put('GETs/s as admin, audit level Metadata (log file)', Math.round(await runAudit('Metadata')));
+    put('GETs/s as admin, audit level RequestResponse (log file)', Math.round(await runAudit('RequestResponse')));
+  } finally {
+    rmSync(policyDir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const t0 = performance.now();
   const results: Results = [];
   await benchSqlite(results);
   await benchEtcd(results);
+  await benchSecurity(results);
   results.push(['ratios', null]);
   const value = (label: string) => Number(results.find(([k]) => k === label)?.[1]);
   const ratio = (label: string, a: string, b: string) => results.push([label, (value(a) / value(b)).toFixed(2)]);
@@ -318,6 +401,9 @@ async function main(): Promise<void> {
   const podsCache = results.find(([k]) => k.includes('pods from the watch cache'))?.[0] ?? '';
   const podsStore = results.find(([k]) => k.includes('pods from the store'))?.[0] ?? '';
   ratio('ratio: pods list from the store / from the watch cache', podsStore, podsCache);
+  ratio('ratio: RBAC / AlwaysAllow GETs', 'GETs/s as user bob, --authorization-mode=Node,RBAC (100 roles, 100 bindings)', 'GETs/s as user bob, --authorization-mode=AlwaysAllow');
+  ratio('ratio: audit Metadata / no audit GETs', 'GETs/s as admin, audit level Metadata (log file)', 'GETs/s as admin, no audit');
+  ratio('ratio: audit RequestResponse / no audit GETs', 'GETs/s as admin, audit level RequestResponse (log file)', 'GETs/s as admin, no audit');
   results.push(['benchmark wall time, s', ((performance.now() - t0) / 1000).toFixed(0)]);
   const width = Math.max(...results.filter(([, v]) => v !== null).map(([k]) => k.length));
   process.stdout.write(`kapi benchmark (SQLite and etcd backends${quick ? ', --quick' : ''})\n`);
