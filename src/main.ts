@@ -114,6 +114,7 @@ export async function startServer(opts: ServeOptions, log: (line: string) => voi
     authorizer,
     caCertPem: pki.caCertPem,
     tokenSigner: authentication.signer,
+    admission: opts.admission,
     rbacEscalation: authorizer.rbacCache ? rbacEscalationCheck(authorizer, authorizer.rbacCache) : undefined,
     rulesReview: (user, review) => selfSubjectRulesReview(authorizer.ruleResolver, user, review),
     apiAudiences: authentication.apiAudiences,

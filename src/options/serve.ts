@@ -10,6 +10,7 @@ import { tlsFlags, tlsOptionsFrom } from '../server/tls.js';
 import { encryptionFlags, encryptionOptionsFrom } from '../storage/value/options.js';
 import { allowlistFlags, allowedSourceRangesFrom } from '../server/filters/allowlist.js';
 import { parseAuthorizationModes, validateAuthorizerOptions, type AuthorizerOptions } from '../authz/modes.js';
+import { admissionFlagSpecs, admissionOptionsFromFlags, validateAdmissionOptions, type AdmissionOptions } from '../admission/config.js';
 import { authenticationFlags, collectFlagValues, parseAuthenticationOptions, type AuthenticationOptions } from '../authn/options.js';
 
 export const serveFlags: FlagSpec[] = [
@@ -37,6 +38,7 @@ export const serveFlags: FlagSpec[] = [
   { name: 'max-request-bytes', type: 'int', default: '3145728', help: 'Largest request body accepted; larger bodies get 413.' },
   { name: 'shutdown-delay-duration', type: 'duration', default: '0s', help: 'Time to keep serving after SIGTERM before refusing new requests.' },
   ...authenticationFlags,
+  ...admissionFlagSpecs,
   { name: 'authorization-mode', type: 'string', default: 'Node,RBAC', help: 'Ordered list of authorizers: AlwaysAllow, AlwaysDeny, ABAC, Webhook, RBAC, Node. Members of system:masters are always allowed.' },
   { name: 'authorization-policy-file', type: 'string', default: '', help: 'File with the ABAC authorization policy (JSON lines), for --authorization-mode=ABAC.' },
   { name: 'authorization-webhook-config-file', type: 'string', default: '', help: 'Kubeconfig-format file for the Webhook authorizer (SubjectAccessReview).' },
@@ -79,6 +81,8 @@ export interface ServeOptions {
   authentication: AuthenticationOptions;
   /** The authorization flags (src/authz/modes.ts). */
   authorization: AuthorizerOptions;
+  /** The admission flags (src/admission/config.ts). */
+  admission: AdmissionOptions;
   help: boolean;
   /** Raw flag values (the audit, TLS, encryption and allowlist options read them). */
   flagValues: FlagValues;
@@ -86,6 +90,13 @@ export interface ServeOptions {
 
 export function serveUsage(): string {
   return `Usage: kapi serve [flags]\n\nStarts the Kubernetes API server on the embedded SQLite store, or on etcd with --etcd-servers.\n\nFlags:\n${flagUsage(serveFlags)}\n`;
+}
+
+function admissionOptions(values: Record<string, string>): AdmissionOptions {
+  const opts = admissionOptionsFromFlags(values);
+  const errs = validateAdmissionOptions(opts);
+  if (errs.length > 0) throw new Error(errs.length === 1 ? errs[0] : `[${errs.join(', ')}]`);
+  return opts;
 }
 
 function authorizationOptions(values: Record<string, string>): AuthorizerOptions {
@@ -162,6 +173,7 @@ export function parseServeOptions(argv: string[]): ServeOptions {
     maxRequestBytes: Number(values['max-request-bytes']),
     authentication: parseAuthenticationOptions(collectFlagValues(argv, serveFlags)),
     authorization: authorizationOptions(values),
+    admission: admissionOptions(values),
     help: values.help === 'true',
     flagValues: values,
   };

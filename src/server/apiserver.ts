@@ -15,10 +15,21 @@ import type { RequestContext, UserInfo } from '../endpoints/request/context.js';
 import { componentStatusEndpoint } from '../registry/core/componentstatus.js';
 import { GenericStore, type RequestScope, type StoreHooks } from '../registry/generic/store.js';
 import { newAdmissionChain, type Admission } from '../admission/interfaces.js';
+import {
+  buildAdmission,
+  defaultAdmissionOptions,
+  recalculateQuotaUsage,
+  resyncAllQuotas,
+  syncQuotaStatus,
+  systemPriorityClassObjects,
+  type AdmissionDeps,
+  type AdmissionOptions,
+  type PluginFactory,
+} from '../admission/index.js';
 import { contextOf } from '../endpoints/request/context.js';
 import { writeError, writeObject } from '../endpoints/handlers/responsewriters.js';
 import { negotiateOutput } from '../endpoints/negotiation/negotiate.js';
-import { newBadRequest, newNotFound, newRouteNotFound, StatusError } from '../runtime/errors.js';
+import { isReason, newBadRequest, newNotFound, newRouteNotFound, StatusError } from '../runtime/errors.js';
 import type { KubeObject } from '../runtime/object.js';
 import { createDiscoveryHandler } from '../endpoints/discovery/handler.js';
 import { createOpenAPIHandler } from '../endpoints/openapi/handler.js';
@@ -42,6 +53,10 @@ export interface APIServerConfig {
   tokenSigner: TokenIssuer;
   /** RBAC escalation prevention for roles and bindings (when RBAC is on). */
   rbacEscalation?: EscalationCheck;
+  /** `--enable-admission-plugins` and friends. */
+  admission?: AdmissionOptions;
+  /** Extra admission plugin factories (webhooks, policies), by kube-apiserver plugin name. */
+  admissionPlugins?: (deps: AdmissionDeps) => Record<string, PluginFactory>;
   /** Answers SelfSubjectRulesReview from the authorizers' rules. */
   rulesReview?: (user: UserInfo, review: KubeObject) => Promise<KubeObject>;
   /** `--api-audiences`: default audiences of issued tokens. */
@@ -74,8 +89,12 @@ export class APIServer {
   readonly stores = new Map<string, GenericStore>();
   private readonly servedStores = new Map<string, GenericStore>();
   private readonly specs: ResourceSpec[];
+  readonly admissionDeps: AdmissionDeps;
+  private quotaResync: NodeJS.Timeout | undefined;
   private readonly cachers = new Map<string, Cacher>();
-  readonly admission: Admission = newAdmissionChain([]);
+  /** The admission chain the handlers call; built once every store exists. */
+  private chain: Admission = newAdmissionChain([]);
+  readonly admission: Admission = { admit: (a) => this.chain.admit(a), validate: (a) => this.chain.validate(a) };
   readonly namespaces: NamespaceLifecycle;
   private readonly healthz: HealthEndpoint;
   private readonly livez: HealthEndpoint;
@@ -90,6 +109,8 @@ export class APIServer {
     this.specs = enabledResources(builtinResources, parseRuntimeConfig(config.runtimeConfig ?? []), { priorityAndFairness: false });
     for (const spec of this.specs) this.installResource(spec);
     this.installSpecialEndpoints();
+    this.admissionDeps = this.newAdmissionDeps();
+    this.chain = buildAdmission(config.admission ?? defaultAdmissionOptions(), this.admissionDeps, config.admissionPlugins?.(this.admissionDeps) ?? {});
     const ping: HealthCheck = { name: 'ping', check: () => true };
     const log: HealthCheck = { name: 'log', check: () => true };
     const shutdown: HealthCheck = { name: 'shutdown', check: () => !config.shuttingDown() };
@@ -115,12 +136,70 @@ export class APIServer {
     if (spec.group === 'rbac.authorization.k8s.io' && this.config.rbacEscalation) {
       hooks = { ...hooks, ...rbacEscalationHooks(this.config.rbacEscalation, spec.resource as Parameters<typeof rbacEscalationHooks>[1]) };
     }
+    if (spec.group === '' && spec.resource === 'resourcequotas') {
+      const sync = async (obj: KubeObject) => {
+        await syncQuotaStatus(this.admissionDeps, obj.metadata?.namespace ?? '', obj.metadata?.name ?? '').catch(() => undefined);
+      };
+      // A spec change recomputes usage; the status writes of that recomputation do not.
+      hooks = { ...hooks, afterCreate: sync, afterUpdate: (obj, _scope, sub) => (sub === '' ? sync(obj) : undefined) };
+    }
+    if (spec.namespaced && spec.resource !== 'resourcequotas') {
+      const after = hooks.afterDelete;
+      hooks = {
+        ...hooks,
+        afterDelete: async (obj, scope) => {
+          await after?.(obj, scope);
+          await recalculateQuotaUsage(this.admissionDeps, obj.metadata?.namespace ?? '', { group: spec.group, resource: spec.resource }).catch(() => undefined);
+        },
+      };
+    }
     const prefix = storagePrefixOf(spec);
     const store = new GenericStore(def, this.storageFor(prefix), (ns) => this.namespaces.phase(ns), hooks, prefix);
     this.servedStores.set(`${spec.group}/${spec.version}/${spec.resource}`, store);
     // The first served version of a resource is its preferred one (the specs list preferred versions first).
     if (!this.stores.has(`${spec.group}/${spec.resource}`)) this.stores.set(`${spec.group}/${spec.resource}`, store);
     this.installer.install({ def, store, maxRequestBytes: this.config.maxRequestBytes, admission: this.admission });
+  }
+
+  /** What admission plugins read and write, as the system user (no admission, no authorization). */
+  private newAdmissionDeps(): AdmissionDeps {
+    const scope = (namespace: string): RequestScope => ({ namespace, dryRun: false, user: { name: 'system:apiserver', groups: ['system:masters'] } });
+    const storeOf = (group: string, resource: string) => {
+      const s = this.stores.get(`${group}/${resource}`);
+      if (!s) throw new Error(`no store for ${group}/${resource}`);
+      return s;
+    };
+    return {
+      get: async (group, resource, namespace, name) => {
+        try {
+          return await storeOf(group, resource).get(scope(namespace), name);
+        } catch (err) {
+          if (isReason(err, 'NotFound')) return null;
+          throw err;
+        }
+      },
+      list: async (group, resource, namespace) => (await storeOf(group, resource).list(scope(namespace), { predicate: { empty: true, matches: () => true } })).items,
+      guaranteedUpdate: async (group, resource, namespace, name, tryUpdate) => {
+        // Errors of tryUpdate reach the caller as thrown (the store would turn them into a 500 Status).
+        let thrown: { err: unknown } | undefined;
+        try {
+          const res = await storeOf(group, resource).update(scope(namespace), name, 'status', async (cur) => {
+            if (cur === null) throw newNotFound({ group, resource }, name);
+            try {
+              return await tryUpdate(cur);
+            } catch (err) {
+              thrown = { err };
+              throw err;
+            }
+          });
+          return res.object;
+        } catch (err) {
+          if (thrown) throw thrown.err;
+          throw err;
+        }
+      },
+      authorize: (attrs) => this.config.authorizer.authorize(attrs),
+    };
   }
 
   /** The storage of one resource prefix: the shared Storage, decorated by a watch cache when enabled. */
@@ -149,8 +228,9 @@ export class APIServer {
     if (pending.size > 0) log(`kapi: watch caches not ready after ${timeoutMs} ms, serving anyway: ${[...pending].join(', ')}`);
   }
 
-  /** Stops the watch caches. */
+  /** Stops the watch caches and the quota resync. */
   stop(): void {
+    if (this.quotaResync) clearInterval(this.quotaResync);
     for (const c of this.cachers.values()) c.stop();
   }
 
@@ -230,6 +310,17 @@ export class APIServer {
   /** Creates the default namespaces and their ServiceAccount/ConfigMap. */
   async bootstrap(): Promise<void> {
     await this.namespaces.bootstrap(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+    const priorityClasses = this.stores.get('scheduling.k8s.io/priorityclasses');
+    if (priorityClasses) {
+      for (const pc of systemPriorityClassObjects()) {
+        await priorityClasses.create({ namespace: '', dryRun: false, user: { name: 'system:apiserver', groups: ['system:masters'] } }, pc).catch((err) => {
+          if (!isReason(err, 'AlreadyExists')) throw err;
+        });
+      }
+    }
+    // kapi has no controller manager: quota usage is recomputed here periodically.
+    this.quotaResync = setInterval(() => void resyncAllQuotas(this.admissionDeps).catch(() => undefined), quotaResyncIntervalMs);
+    this.quotaResync.unref();
   }
 
   /** Creates the `kubernetes` Service and points its Endpoints at this server (once it listens). */
@@ -283,6 +374,9 @@ export class APIServer {
     }
   };
 }
+
+/** How often quota usage is recomputed from the stored objects. */
+export const quotaResyncIntervalMs = 5 * 60_000;
 
 /** A store-level scope from a request. */
 export function scopeOf(ctx: RequestContext, info: { namespace: string }): RequestScope {

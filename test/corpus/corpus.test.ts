@@ -53,12 +53,18 @@ async function discover(c: KapiClient): Promise<Map<string, ResourceRef>> {
   return map;
 }
 
+/** The namespace a case's object goes to: its own when the case names one (quotas and limit ranges keep theirs apart), else the corpus namespace. */
+function namespaceOf(obj: Obj): string {
+  const ns = (obj.metadata as Obj | undefined)?.namespace;
+  return typeof ns === 'string' && ns !== '' ? ns : namespace;
+}
+
 function collectionPath(refs: Map<string, ResourceRef>, obj: Obj): { path: string; namespaced: boolean } {
   const gv = String(obj.apiVersion);
   const ref = refs.get(`${gv}/${String(obj.kind)}`);
   if (!ref) throw new Error(`no served resource for ${gv} ${String(obj.kind)}`);
   const base = gv === 'v1' ? '/api/v1' : `/apis/${gv}`;
-  return { path: ref.namespaced ? `${base}/namespaces/${namespace}/${ref.resource}` : `${base}/${ref.resource}`, namespaced: ref.namespaced };
+  return { path: ref.namespaced ? `${base}/namespaces/${namespaceOf(obj)}/${ref.resource}` : `${base}/${ref.resource}`, namespaced: ref.namespaced };
 }
 
 function objectName(obj: Obj): string {
@@ -113,7 +119,7 @@ async function pool<T>(items: T[], limit: number, fn: (t: T) => Promise<void>): 
  */
 function runKubectlCases(k: Kubectl, refs: Map<string, ResourceRef>, cases: CorpusCase[]): void {
   const dir = mkdtempSync(join(tmpdir(), 'kapi-corpus-'));
-  const withNs = (o: Obj): Obj => (collectionPath(refs, o).namespaced ? { ...o, metadata: { ...(o.metadata as Obj), namespace } } : o);
+  const withNs = (o: Obj): Obj => (collectionPath(refs, o).namespaced ? { ...o, metadata: { ...(o.metadata as Obj), namespace: namespaceOf(o) } } : o);
   const valid = cases.filter((c) => !c.error);
   const invalid = cases.filter((c) => c.error);
 
@@ -140,8 +146,10 @@ function runKubectlCases(k: Kubectl, refs: Map<string, ResourceRef>, cases: Corp
 before(async () => {
   kapi = await startKapi();
   const c = kapi.client;
-  const ns = await c.request('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } } });
-  assert.equal(ns.status, 201, ns.body);
+  for (const name of new Set([namespace, ...corpus.map((cc) => namespaceOf(cc.object))])) {
+    const ns = await c.request('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } });
+    assert.equal(ns.status, 201, ns.body);
+  }
   const refs = await discover(c);
   const viaApi = corpus.filter((cc) => !cc.kubectl || cc.error);
   await pool(viaApi, 8, async (cc) => {

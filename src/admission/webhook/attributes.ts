@@ -1,14 +1,12 @@
 /**
- * What the webhook and policy plugins read from admission Attributes beyond
- * the base contract, and the helpers that read it.
- *
- * The request path may attach (all optional; the plugins degrade gracefully
- * without them):
- * - `context`: the RequestContext — its `warnings` receive Warning header
- *   texts, its `signal` cancels webhook calls, and audit annotations are
- *   added to it (audit/context.ts);
- * - `options`: the operation's options as JSON (CreateOptions, UpdateOptions,
- *   DeleteOptions; PATCH sends UpdateOptions), sent as `request.options`;
+ * What the webhook and policy plugins read from admission Attributes, and the
+ * helpers that read it. The request path attaches `addWarning`,
+ * `addAuditAnnotation` and `options` (Attributes); beyond those the plugins
+ * use, when present:
+ * - `context`: the RequestContext — its `signal` cancels webhook calls, and
+ *   its audit level decides whether webhook patches are recorded
+ *   (`patch.webhook.admission.k8s.io/*` needs level Request); it also serves
+ *   as the fallback for warnings and audit annotations;
  * - `kindGroup` / `kindVersion`: the group and version of `kind` when they
  *   differ from the resource's (the `scale` subresource is autoscaling/v1 Scale).
  */
@@ -20,7 +18,6 @@ import { addAuditAnnotation } from '../../audit/context.js';
 /** Optional Attributes fields the webhook and policy plugins use. */
 export interface AdmissionExtras {
   context?: RequestContext;
-  options?: JsonObject | null;
   kindGroup?: string;
   kindVersion?: string;
 }
@@ -30,6 +27,10 @@ export type ExtendedAttributes = Attributes & AdmissionExtras;
 
 /** Adds a `Warning: 299 - "<text>"` header to the response (no-op without a context). */
 export function addWarning(attrs: Attributes, text: string): void {
+  if (attrs.addWarning) {
+    attrs.addWarning(text);
+    return;
+  }
   const ctx = (attrs as ExtendedAttributes).context;
   if (!ctx) return;
   if (!ctx.warnings.includes(text)) ctx.warnings.push(text);
@@ -37,6 +38,10 @@ export function addWarning(attrs: Attributes, text: string): void {
 
 /** Adds an annotation to the request's audit event (no-op without a context). */
 export function addAnnotation(attrs: Attributes, key: string, value: string): void {
+  if (attrs.addAuditAnnotation) {
+    attrs.addAuditAnnotation(key, value);
+    return;
+  }
   const ctx = (attrs as ExtendedAttributes).context;
   if (ctx) addAuditAnnotation(ctx, key, value);
 }
@@ -63,8 +68,8 @@ export function resourceOf(attrs: Attributes): GroupVersionResource {
  * flag filled in.
  */
 export function optionsOf(attrs: Attributes): JsonObject | null {
-  const given = (attrs as ExtendedAttributes).options;
-  if (given !== undefined) return given;
+  const given = attrs.options;
+  if (given !== undefined) return given as JsonObject | null;
   const kind = attrs.operation === 'CREATE' ? 'CreateOptions' : attrs.operation === 'UPDATE' ? 'UpdateOptions' : attrs.operation === 'DELETE' ? 'DeleteOptions' : '';
   if (kind === '') return null;
   const out: JsonObject = { kind, apiVersion: 'meta.k8s.io/v1' };

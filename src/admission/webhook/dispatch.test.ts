@@ -13,6 +13,7 @@ import { closeWebhookConnections } from './client.js';
 import type { KubeObject } from '../../runtime/object.js';
 import type { StatusError } from '../../runtime/errors.js';
 import type { LifecycleAdmissionPlugin } from './plugin.js';
+import { newAdmissionChain } from '../chain.js';
 
 let pki: WebhookPki;
 let otherPki: WebhookPki;
@@ -230,6 +231,24 @@ test('IfNeeded webhooks are called again after a later webhook changed the objec
   ]);
   const obj = pod('g', { app: 'web' });
   await plugin.admit?.(createPod(obj).attrs);
+  assert.equal(firstCalls, 2);
+  assert.deepEqual(obj.metadata?.labels, { app: 'web', first: '1', second: 'x' });
+});
+
+test('through the admission chain, reinvocation is a second round of the chain', async () => {
+  let firstCalls = 0;
+  server.handle('/first2', (review) => {
+    firstCalls++;
+    const labels = (review.request.object?.metadata as { labels?: Record<string, string> }).labels ?? {};
+    return labels.first ? allow() : patchResponse([{ op: 'add', path: '/metadata/labels/first', value: String(Object.keys(labels).length) }]);
+  });
+  server.handle('/second2', () => patchResponse([{ op: 'add', path: '/metadata/labels/second', value: 'x' }]));
+  const { plugin } = mutating([
+    config('Mutating', 'a-first', [hook('first.example.com', '/first2', { reinvocationPolicy: 'IfNeeded' })]),
+    config('Mutating', 'b-second', [hook('second.example.com', '/second2')]),
+  ]);
+  const obj = pod('g2', { app: 'web' });
+  await newAdmissionChain([plugin]).admit(createPod(obj).attrs);
   assert.equal(firstCalls, 2);
   assert.deepEqual(obj.metadata?.labels, { app: 'web', first: '1', second: 'x' });
 });

@@ -6,11 +6,13 @@
  * the version it matched. A JSON patch in the response is applied, the
  * result decoded as the kind (unknown fields dropped) and defaulted.
  *
- * Reinvocation: when a webhook changes the object, webhooks with
- * `reinvocationPolicy: IfNeeded` that ran before it are called once more,
- * after the first round. (kube-apiserver also re-runs the built-in mutating
- * plugins in that second round; here only webhooks are re-run, which is
- * what webhooks can observe.)
+ * Reinvocation (reinvocationcontext.go, restated): when a webhook changes
+ * the object, the webhooks with `reinvocationPolicy: IfNeeded` that ran
+ * before it are marked for reinvocation and the chain is asked for a second
+ * round (`attrs.reinvocation`); in that round only marked webhooks are
+ * called — all IfNeeded webhooks already called when a built-in plugin
+ * changed the object in between. Without a reinvocation context (a bare
+ * plugin) the second round runs inside the plugin.
  *
  * Audit annotations: `mutation.webhook.admission.k8s.io/round_<r>_index_<i>`
  * for every call, `patch.webhook.admission.k8s.io/round_<r>_index_<i>` (at
@@ -93,12 +95,31 @@ function applyResponsePatch(inv: WebhookInvocation, v: VersionedAttributes, resp
   return changed;
 }
 
+/** Per-request reinvocation state of the plugin (webhookReinvokeContext). */
+interface ReinvokeState {
+  /** IfNeeded webhooks called since the last change. */
+  previously: Set<string>;
+  /** Webhooks to call in the reinvocation round. */
+  next: Set<string>;
+  /** The object as the plugin last left it (JSON). */
+  lastOutput?: string;
+}
+
+function newReinvokeState(): ReinvokeState {
+  return { previously: new Set(), next: new Set() };
+}
+
+function requireReinvoking(s: ReinvokeState): void {
+  for (const uid of s.previously) s.next.add(uid);
+  s.previously.clear();
+}
+
 /** Builds the MutatingAdmissionWebhook plugin. */
 export function newMutatingWebhookPlugin(deps: WebhookPluginDeps): LifecycleAdmissionPlugin {
   const source = new WebhookSource(deps.configurations, true);
   const mapper = mapperOf(deps);
 
-  async function round(n: number, attrs: Attributes, ctx: DispatchContext, versioned: VersionedAttributeAccessor, reinvoke: { previously: Set<string>; next: Set<string> }): Promise<void> {
+  async function round(n: number, attrs: Attributes, ctx: DispatchContext, versioned: VersionedAttributeAccessor, reinvoke: ReinvokeState, onChange: () => void): Promise<void> {
     const hooks = source.webhooks();
     for (let i = 0; i < hooks.length; i++) {
       const hook = hooks[i];
@@ -115,9 +136,9 @@ export function newMutatingWebhookPlugin(deps: WebhookPluginDeps): LifecycleAdmi
         failure = err;
       }
       addAnnotation(attrs, `${mutationPrefix}round_${n}_index_${i}`, JSON.stringify({ configuration: hook.configurationName, webhook: hook.name, mutated: changed }));
-      if (changed && n === 0) {
-        for (const uid of reinvoke.previously) reinvoke.next.add(uid);
-        reinvoke.previously.clear();
+      if (changed) {
+        requireReinvoking(reinvoke);
+        onChange();
       }
       if (hook.reinvocationPolicy === 'IfNeeded') reinvoke.previously.add(hook.uid);
       if (failure === undefined) continue;
@@ -142,11 +163,29 @@ export function newMutatingWebhookPlugin(deps: WebhookPluginDeps): LifecycleAdmi
       await source.ensureReady(attrs);
       if (source.webhooks().length === 0) return;
       const ctx = new DispatchContext(attrs, mapper, deps.getNamespace, deps.authorizer);
+      const rc = attrs.reinvocation;
+      if (!rc) {
+        const state = newReinvokeState();
+        const versioned = new VersionedAttributeAccessor(attrs, mapper, true);
+        await round(0, attrs, ctx, versioned, state, () => undefined);
+        if (state.next.size > 0) await round(1, attrs, ctx, versioned, state, () => undefined);
+        versioned.writeBack();
+        return;
+      }
+      let state = rc.value(MutatingWebhookPluginName) as ReinvokeState | undefined;
+      if (!state) {
+        state = newReinvokeState();
+        rc.setValue(MutatingWebhookPluginName, state);
+      }
+      const reinvoking = rc.isReinvoke();
+      if (reinvoking && state.lastOutput !== JSON.stringify(attrs.object)) requireReinvoking(state);
       const versioned = new VersionedAttributeAccessor(attrs, mapper, true);
-      const reinvoke = { previously: new Set<string>(), next: new Set<string>() };
-      await round(0, attrs, ctx, versioned, reinvoke);
-      if (reinvoke.next.size > 0) await round(1, attrs, ctx, versioned, reinvoke);
-      versioned.writeBack();
+      try {
+        await round(reinvoking ? 1 : 0, attrs, ctx, versioned, state, () => rc.setShouldReinvoke());
+        versioned.writeBack();
+      } finally {
+        state.lastOutput = JSON.stringify(attrs.object);
+      }
     },
     start: () => source.cache.start(),
     stop: () => source.cache.stop(),

@@ -16,6 +16,7 @@ export class ObjectCache {
   private informer?: Informer;
   private readyPromise?: Promise<void>;
   private synced = false;
+  private readonly listeners = new Set<() => void>();
   /** Incremented on every change; derived views compare it. */
   generation = 0;
 
@@ -29,13 +30,13 @@ export class ObjectCache {
         replace: (items) => {
           this.objects.clear();
           for (const o of items) this.objects.set(o.metadata?.name ?? '', o);
-          this.generation++;
+          this.changed();
         },
         event: (type, o) => {
           const name = o.metadata?.name ?? '';
           if (type === 'DELETED') this.objects.delete(name);
           else this.objects.set(name, o);
-          this.generation++;
+          this.changed();
         },
       });
       this.readyPromise = this.informer.ready.then(() => {
@@ -44,6 +45,17 @@ export class ObjectCache {
       this.readyPromise.catch(() => undefined);
     }
     return this.readyPromise;
+  }
+
+  private changed(): void {
+    this.generation++;
+    for (const l of this.listeners) l();
+  }
+
+  /** Calls `listener` after every change; returns the function that unsubscribes it. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** True once the first list arrived. */

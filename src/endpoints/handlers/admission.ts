@@ -4,6 +4,7 @@ import type { KubeObject } from '../../runtime/object.js';
 import type { RequestContext } from '../request/context.js';
 import type { RequestInfo } from '../request/requestinfo.js';
 import type { EndpointScope } from './scope.js';
+import { addAuditAnnotation } from '../../audit/index.js';
 
 export function admissionAttributes(scope: EndpointScope, ctx: RequestContext, info: RequestInfo, operation: Operation, obj: KubeObject | null, old: KubeObject | null, dryRun: boolean): Attributes {
   return {
@@ -19,5 +20,9 @@ export function admissionAttributes(scope: EndpointScope, ctx: RequestContext, i
     oldObject: old,
     dryRun,
     user: ctx.user,
+    addWarning: (text) => {
+      if (!ctx.warnings.includes(text)) ctx.warnings.push(text);
+    },
+    addAuditAnnotation: (key, value) => addAuditAnnotation(ctx, key, value),
   };
 }

@@ -73,7 +73,9 @@ export async function handleDelete(scope: EndpointScope, req: HttpRequest, res: 
   const rscope = requestScope(ctx, info);
   if (opts.dryRun?.includes('All')) rscope.dryRun = true;
   const current = await scope.store.get(rscope, info.name);
-  await scope.admission.validate(admissionAttributes(scope, ctx, info, 'DELETE', null, current, rscope.dryRun));
+  const attrs = admissionAttributes(scope, ctx, info, 'DELETE', null, current, rscope.dryRun);
+  await scope.admission.admit(attrs);
+  await scope.admission.validate(attrs);
   const result = await scope.store.delete(rscope, info.name, opts);
   if (!result.deleted || returnDeletedObject.has(scope.def.resource)) {
     writeObject(req, res, 200, result.object, choice, ctx.query);

@@ -82,6 +82,8 @@ export interface StoreHooks {
   beginUpdate?(obj: KubeObject, old: KubeObject, scope: RequestScope): Promise<FinishFunc | void> | FinishFunc | void;
   /** Runs after a successful (non-dry-run) create. */
   afterCreate?(obj: KubeObject, scope: RequestScope): Promise<void> | void;
+  /** Runs after a successful (non-dry-run) update of the main resource or a subresource. */
+  afterUpdate?(obj: KubeObject, scope: RequestScope, subresource: string): Promise<void> | void;
   /** Runs after the object was removed from storage. */
   afterDelete?(obj: KubeObject, scope: RequestScope): Promise<void> | void;
   /**
@@ -396,6 +398,7 @@ export class GenericStore {
       await settle(true);
       const out = this.served(result);
       if (created) await this.hooks.afterCreate?.(out, scope);
+      else if (!scope.dryRun) await this.hooks.afterUpdate?.(out, scope, subresource);
       if (deleteAfter) {
         // The last finalizer is gone from an object that is being deleted: remove it now.
         return { object: (await this.finishDelete(scope, name, { uid: metaOf(out).uid })).object, created };
