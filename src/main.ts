@@ -14,6 +14,7 @@ import { newAuthentication, storeObjectGetter } from './authn/config.js';
 import { newAuthorizerFromModes } from './authz/modes.js';
 import { listWatchFromStore, rbacSourceFromStores } from './registry/rbac/client.js';
 import { startRbacControllers } from './registry/rbac/setup.js';
+import { DynamicAdmission } from './admission/webhook/factories.js';
 import { rbacEscalationCheck } from './registry/rbac/escalation.js';
 import { selfSubjectRulesReview } from './authz/rulesreview.js';
 import { writeKubeconfig } from './server/kubeconfig.js';
@@ -109,7 +110,10 @@ export async function startServer(opts: ServeOptions, log: (line: string) => voi
     publicPaths: isPublicPath,
     log,
   });
-  const api = new APIServer({
+  // Webhooks and ValidatingAdmissionPolicy follow their configuration objects through the stores.
+  const dynamic = new DynamicAdmission((group, resource) => listWatchFromStore(api.store(group, resource)));
+  const api: APIServer = new APIServer({
+    admissionPlugins: () => dynamic.factories(),
     storage,
     authorizer,
     caCertPem: pki.caCertPem,
@@ -133,6 +137,7 @@ export async function startServer(opts: ServeOptions, log: (line: string) => voi
   apiRef = api;
   await api.ready(10_000, log);
   await authorizer.start();
+  await dynamic.start();
   await api.bootstrap();
   const rbacControllers =
     rbacServed && authorizer.rbacCache
@@ -196,6 +201,7 @@ export async function startServer(opts: ServeOptions, log: (line: string) => voi
         compactor.stop();
         rbacControllers?.stop();
         authorizer.stop();
+        dynamic.stop();
         api.stop();
         await kv.close();
       })();

@@ -203,6 +203,9 @@ test('type checking: a misspelt field is reported in the policy status', async (
       },
     ],
   });
-  const clean = (await admin.request('GET', `${admissionV1}/validatingadmissionpolicies/max-replicas`)).json();
-  assert.deepEqual(clean.status.typeChecking, {});
+  const clean = await waitFor('the clean policy status', async () => {
+    const got = (await admin.request('GET', `${admissionV1}/validatingadmissionpolicies/max-replicas`)).json();
+    return got.status?.observedGeneration === got.metadata.generation ? got.status : undefined;
+  });
+  assert.deepEqual(clean.typeChecking, {});
 });

@@ -4,8 +4,9 @@
  * mutating webhook adds a label, a validating webhook denies with a message
  * kubectl prints, a slow webhook trips `timeoutSeconds` and the failure
  * policy decides, an unreachable `Fail` webhook blocks writes with
- * Kubernetes' error text, dry runs refuse webhooks with side effects, and
- * `service` references and v1beta1-only webhooks work. Configurations are
+ * Kubernetes' error text, webhooks must be side-effect free and see dry runs
+ * as such, and `service` references and v1beta1-only webhooks work. kubectl
+ * runs asynchronously: the webhook servers live in this process. Configurations are
  * created while the server runs: changes apply without a restart.
  *
  * Each test uses its own namespace and scopes its webhooks to it with a
@@ -15,6 +16,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startKapi, type KapiClient, type KapiProcess, type Response } from '../support/server.js';
 import { Kubectl } from '../support/kubectl.js';
+import { kubectlAsync } from '../support/webhook-kubectl.js';
 import { waitFor } from '../support/wait.js';
 import { allow, deny, makeWebhookPki, patchResponse, startWebhookServer, unusedPort, untilAbandoned, type WebhookPki, type WebhookServer } from '../support/webhook-server.js';
 
@@ -149,10 +151,10 @@ describe('validating webhooks', () => {
       reason: 'Forbidden',
       code: 403,
     });
-    const out = kubectl.run(['create', '-f', '-'], podYaml(ns, 'forbidden-two'));
+    const out = await kubectlAsync(kubectl, ['create', '-f', '-'], podYaml(ns, 'forbidden-two'));
     assert.notEqual(out.code, 0);
     assert.equal(out.stderr.trim(), 'Error from server (Forbidden): error when creating "STDIN": admission webhook "deny.kapi.test" denied the request: pods named forbidden-* are not allowed');
-    assert.equal(kubectl.run(['create', '-f', '-'], podYaml(ns, 'allowed')).code, 0);
+    assert.equal((await kubectlAsync(kubectl, ['create', '-f', '-'], podYaml(ns, 'allowed'))).code, 0);
 
     // Deleting the configuration lets the same request through again.
     await deleteConfig('Validating', 'deny');
@@ -206,34 +208,31 @@ describe('validating webhooks', () => {
       return r.status === 500 ? r : undefined;
     });
     assert.equal(res.json().message, `Internal error occurred: failed calling webhook "down.kapi.test": failed to call webhook: Post "https://127.0.0.1:${port}/validate?timeout=10s": dial tcp 127.0.0.1:${port}: connect: connection refused`);
-    const out = kubectl.run(['create', '-f', '-'], podYaml(ns, 'blocked'));
+    const out = await kubectlAsync(kubectl, ['create', '-f', '-'], podYaml(ns, 'blocked'));
     assert.equal(out.stderr.trim(), `Error from server (InternalError): error when creating "STDIN": Internal error occurred: failed calling webhook "down.kapi.test": failed to call webhook: Post "https://127.0.0.1:${port}/validate?timeout=10s": dial tcp 127.0.0.1:${port}: connect: connection refused`);
     await deleteConfig('Validating', 'down');
   });
 
-  test('dry run: a webhook with sideEffects Unknown refuses, as Kubernetes does', async () => {
+  test('dry run: webhooks must be side-effect free; NoneOnDryRun ones see dryRun', async () => {
     const ns = 'wh-dryrun';
     await createNamespace(ns);
-    hooks.handle('/effects', () => allow());
-    await createConfig('Validating', 'effects', [webhook('effects.kapi.test', ns, '/effects', { sideEffects: 'Unknown' })]);
-    const res = await waitFor('the side-effect webhook to be in use', async () => {
-      const r = await createPod(ns, 'dry', '?dryRun=All');
-      return r.status === 400 ? r : undefined;
+    // admissionregistration.k8s.io/v1 refuses webhooks with side effects, so a dry run can never reach one
+    // (kapi refuses a dry run that meets such a webhook, as kube-apiserver does: see dispatch.test.ts).
+    const refused = await admin.request('POST', `${admissionV1}/validatingwebhookconfigurations`, {
+      body: { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', metadata: { name: 'effects' }, webhooks: [webhook('effects.kapi.test', ns, '/effects', { sideEffects: 'Unknown' })] },
     });
-    assert.deepEqual(res.json(), {
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Failure',
-      message: 'admission webhook "effects.kapi.test" does not support dry run',
-      reason: 'BadRequest',
-      code: 400,
-    });
-    const out = kubectl.run(['create', '--dry-run=server', '-f', '-'], podYaml(ns, 'dry'));
-    assert.equal(out.stderr.trim(), 'Error from server (BadRequest): error when creating "STDIN": admission webhook "effects.kapi.test" does not support dry run');
-    // A real (non-dry-run) request is still sent to the webhook.
-    assert.equal((await createPod(ns, 'wet')).status, 201);
-    await deleteConfig('Validating', 'effects');
+    assert.equal(refused.status, 422, refused.body);
+    assert.equal(refused.json().message, 'ValidatingWebhookConfiguration.admissionregistration.k8s.io "effects" is invalid: webhooks[0].sideEffects: Unsupported value: "Unknown": supported values: "None", "NoneOnDryRun"');
+
+    hooks.handle('/dry', () => deny('saw a dry run', 403, 'Forbidden'));
+    await createConfig('Validating', 'dry', [webhook('dry.kapi.test', ns, '/dry', { sideEffects: 'NoneOnDryRun' })]);
+    await waitFor('the dry-run webhook to be in use', async () => (await createPod(ns, 'probe', '?dryRun=All')).status === 403);
+    const out = await kubectlAsync(kubectl, ['create', '--dry-run=server', '-f', '-'], podYaml(ns, 'dry'));
+    assert.equal(out.stderr.trim(), 'Error from server (Forbidden): error when creating "STDIN": admission webhook "dry.kapi.test" denied the request: saw a dry run');
+    const review = hooks.received.filter((r) => r.path === '/dry' && r.review.request.name === 'dry').at(-1)?.review;
+    assert.equal(review?.request.dryRun, true);
+    assert.deepEqual((review?.request.options as { dryRun?: string[] } | null)?.dryRun, ['All']);
+    await deleteConfig('Validating', 'dry');
   });
 
   test('a service reference is resolved and the certificate checked for <service>.<namespace>.svc', async () => {

@@ -13,7 +13,18 @@ import { CelCostError, CostBudget, instrumentAst, metered } from './cost.js';
 /** Why a compilation failed: `Invalid` for the expression's fault, `Internal` otherwise (apiservercel.ErrorType). */
 export interface CompilationError {
   type: 'Invalid' | 'Internal';
+  /** The issues (`ERROR: <input>:…`) or the result-type complaint. */
   detail: string;
+  /** True when `detail` lists parse or type-check issues (cel-go prefixes them with `compilation failed: `). */
+  issues?: boolean;
+}
+
+/**
+ * The text Kubernetes reports for a compilation error: `compilation failed: <issues>`
+ * for parse and type errors, the bare reason for a wrong result type.
+ */
+export function compilationMessage(err: CompilationError): string {
+  return err.issues ? `compilation failed: ${err.detail}` : err.detail;
 }
 
 /** A compiled expression. */
@@ -119,10 +130,10 @@ export function compileExpression(env: Environment, expression: string, returnTy
   try {
     parsed = env.parse(expression);
   } catch (err) {
-    return { ok: false, error: { type: 'Invalid', detail: issueOf(expression, err as CelLibError) } };
+    return { ok: false, error: { type: 'Invalid', detail: issueOf(expression, err as CelLibError), issues: true } };
   }
   const checked = parsed.check();
-  if (!checked.valid) return { ok: false, error: { type: 'Invalid', detail: issueOf(expression, (checked.error ?? { message: 'invalid expression' }) as CelLibError) } };
+  if (!checked.valid) return { ok: false, error: { type: 'Invalid', detail: issueOf(expression, (checked.error ?? { message: 'invalid expression' }) as CelLibError), issues: true } };
   const outputType = checked.type ?? 'dyn';
   if (!typeAccepted(outputType, returnTypes)) {
     const reason = returnTypes.length === 1 ? `must evaluate to ${returnTypes[0]}` : `must evaluate to one of [${returnTypes.join(' ')}]`;

@@ -6,7 +6,7 @@
  * `Ignore` skips.
  */
 import type { Environment } from '@marcbachmann/cel-js';
-import { compileExpression, type CompilationResult } from './compile.js';
+import { compilationMessage, compileExpression, type CompilationResult } from './compile.js';
 import { CelCostError, CostBudget, celLimits } from './cost.js';
 
 /** One condition as configured. */
@@ -58,7 +58,7 @@ export async function evaluateMatchConditions(
   const errors: string[] = [];
   for (const c of compiled.conditions) {
     if (!c.result.ok) {
-      errors.push(`compilation error: ${c.result.error.detail}`);
+      errors.push(`compilation error: ${compilationMessage(c.result.error)}`);
       continue;
     }
     let value: unknown;

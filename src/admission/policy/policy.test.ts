@@ -9,6 +9,7 @@ import type { StatusError } from '../../runtime/errors.js';
 import type { ParamSource } from './params.js';
 import type { LifecycleAdmissionPlugin } from '../webhook/plugin.js';
 import { auditStateOf } from '../../audit/context.js';
+import { validatePolicyExpressions, validateWebhookMatchConditions } from './validation.js';
 
 const plugins: LifecycleAdmissionPlugin[] = [];
 after(() => {
@@ -223,4 +224,17 @@ test('the status controller writes type checking results for new generations', a
   assert.equal(writes[0].status.observedGeneration, 2);
   assert.equal(tc.expressionWarnings[0].fieldRef, 'spec.validations[0].expression');
   assert.match(tc.expressionWarnings[0].warning, /^\/v1, Kind=Pod: ERROR: <input>:1:12: undefined field 'containerz'/);
+});
+
+test('expressions that do not compile are field errors for API validation', () => {
+  const errs = validatePolicyExpressions({
+    variables: [{ name: 'v', expression: 'object.spec.' }],
+    validations: [{ expression: 'objec.x == 1' }, { expression: 'true', messageExpression: '1' }],
+    auditAnnotations: [{ key: 'k', valueExpression: "'ok'" }],
+  });
+  assert.deepEqual(errs.map((e) => e.field), ['spec.variables[0].expression', 'spec.validations[0].expression', 'spec.validations[1].messageExpression']);
+  assert.match(errs[1].message(), /^spec\.validations\[0\]\.expression: Invalid value: "objec\.x == 1": compilation failed: ERROR: <input>:1:1: undeclared reference to 'objec' \(in container ''\)/);
+  assert.match(errs[2].message(), /must evaluate to string$/);
+  const hookErrs = validateWebhookMatchConditions([{ name: 'a', matchConditions: [{ name: 'c', expression: 'params.x' }] }]);
+  assert.deepEqual(hookErrs.map((e) => e.field), ['webhooks[0].matchConditions[0].expression']);
 });

@@ -9,7 +9,7 @@
 import { CelCostError, CostBudget, celLimits } from '../cel/cost.js';
 import { evaluateMatchConditions, expressionError } from '../cel/matchconditions.js';
 import { withoutAuthorizer, withVariables } from '../cel/activation.js';
-import { CelEvaluationError, type CompilationResult } from '../cel/compile.js';
+import { CelEvaluationError, compilationMessage, type CompilationResult } from '../cel/compile.js';
 import { celTypeName } from '../cel/values.js';
 import type { CompiledPolicy, CompiledVariable } from './compile.js';
 
@@ -39,7 +39,7 @@ export interface ValidateResult {
 const errorAction = (failurePolicy: string): 'Admit' | 'Deny' => (failurePolicy === 'Ignore' ? 'Admit' : 'Deny');
 
 async function evaluate(result: CompilationResult, expression: string, activation: Record<string, unknown>, budget: CostBudget): Promise<{ value?: unknown; error?: string }> {
-  if (!result.ok) return { error: `compilation error: ${result.error.detail}` };
+  if (!result.ok) return { error: `compilation error: ${compilationMessage(result.error)}` };
   try {
     return { value: await result.program.evaluate(activation, budget) };
   } catch (err) {
@@ -69,7 +69,7 @@ async function evaluateVariables(vars: readonly CompiledVariable[], activation: 
   const act = withVariables(activation, out);
   for (const v of vars) {
     if (!v.compiled.ok) {
-      errors[v.name] = `compilation error: ${v.compiled.error.detail}`;
+      errors[v.name] = `compilation error: ${compilationMessage(v.compiled.error)}`;
       continue;
     }
     try {

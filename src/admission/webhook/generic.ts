@@ -88,6 +88,11 @@ export class VersionedAttributeAccessor {
     return this.current;
   }
 
+  /** The object as earlier webhooks left it (mutating dispatch), else the request's. */
+  latestObject(): KubeObject | null {
+    return this.chained && this.current ? this.current.object : this.attrs.object;
+  }
+
   /** Writes a changed object back into the request (in the request's version). */
   writeBack(): void {
     const c = this.current;
@@ -170,7 +175,8 @@ export async function shouldCallHook(hook: WebhookAccessor, ctx: DispatchContext
   }
   if (!invocation) return null;
   if (!(await matchNamespaceSelector(hook.namespaceSelector, attrs, ctx.getNamespace))) return null;
-  if (!matchObjectSelector(hook.objectSelector, attrs)) return null;
+  // A mutating webhook sees the object as the webhooks before it left it (attrForCheck).
+  if (!matchObjectSelector(hook.objectSelector, { ...attrs, object: versioned.latestObject() })) return null;
   if (hook.matchConditions.length > 0) {
     const v = versioned.get(invocation.kind);
     const activation = buildActivation({

@@ -447,10 +447,14 @@ export class Cacher implements Storage {
     return !DOT_SEGMENT.test(key);
   }
 
-  /** Waits (bounded) until the cache reached `revision`. */
+  /**
+   * Waits (bounded) until the cache reached `revision`. Progress requests
+   * answer at once where the backend knows its watches are complete (SQLite);
+   * where they cannot prove it (etcd 3.4), the wait ends after a short idle
+   * time and the read goes to the store.
+   */
   private fresh(revision: number): Promise<boolean> {
-    const idle = this.canRequestProgress ? undefined : cacherTunables.freshnessIdleMs;
-    return this.cache.waitFor(revision, cacherTunables.freshnessTimeoutMs, idle);
+    return this.cache.waitFor(revision, cacherTunables.freshnessTimeoutMs, cacherTunables.freshnessIdleMs);
   }
 
   /** Throws TooLargeResourceVersion when `minimum` is beyond the inner store's current revision. */
