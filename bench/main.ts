@@ -13,7 +13,9 @@
  * through kapi at concurrency 32 next to raw etcd puts at concurrency 32.
  * Security: GETs/s of a non-admin user under AlwaysAllow and under RBAC with
  * 100 roles and 100 bindings, and GETs/s without audit and with audit at
- * Metadata and RequestResponse levels. And the ratios between them.
+ * Metadata and RequestResponse levels. Admission: create latency with no
+ * webhooks, one local validating webhook, and three CEL policies. And the
+ * ratios between them.
  */
 import { spawn } from 'node:child_process';
 import { connect, type ClientHttp2Session } from 'node:http2';
@@ -28,6 +30,7 @@ import { benchRawEtcdPuts } from './etcd.js';
 import { benchWatchers, rssKiB } from './watch.js';
 import { startEtcd } from '../src/storage/testing/etcd.js';
 import { issueClientCert } from '../src/server/certs/pki.js';
+import { allow as allowReview, makeWebhookPki, startWebhookServer } from '../test/support/webhook-server.js';
 
 const repoRoot = resolve(new URL('../..', import.meta.url).pathname);
 const quick = process.argv.includes('--quick');
@@ -383,12 +386,84 @@ async function benchSecurity(results: Results): Promise<void> {
   }
 }
 
+/** Median and p99 of `n` sequential calls of `op`, in ms. */
+async function latencies(n: number, op: (i: number) => Promise<{ status: number; text: string }>): Promise<{ p50: number; p99: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    const r = await op(i);
+    times.push(performance.now() - t);
+    if (r.status >= 300) throw new Error(`operation ${i} failed: ${r.status} ${r.text.slice(0, 200)}`);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: times[Math.floor(n / 2)], p99: times[Math.min(n - 1, Math.floor(n * 0.99))] };
+}
+
+/** Create latency with no webhooks, with one local validating webhook, and with three CEL policies. */
+async function benchAdmission(results: Results): Promise<void> {
+  const put = (k: string, v: number | string) => results.push([k, v]);
+  const n = Math.round(1000 * scale);
+  results.push([`admission: ConfigMap create latency, ${n} sequential creates each`, null]);
+  const pki = await makeWebhookPki();
+  const hook = await startWebhookServer(pki, { '/validate': () => allowReview() });
+  try {
+    await withServer([], async (server) => {
+      const c = new Client(server.port, server.kubeconfig);
+      try {
+        await c.request('POST', '/api/v1/namespaces', { metadata: { name: 'bench' } });
+        const create = (prefix: string) => (i: number) => c.request('POST', '/api/v1/namespaces/bench/configmaps', configMap(`${prefix}-${i}`));
+        const show = (label: string, l: { p50: number; p99: number }) => {
+          put(`${label}, p50 ms`, l.p50.toFixed(2));
+          put(`${label}, p99 ms`, l.p99.toFixed(2));
+        };
+        show('no webhooks, no policies', await latencies(n, create('plain')));
+        const rules = [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'] }];
+        await c.request('POST', '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations', {
+          metadata: { name: 'bench-hook' },
+          webhooks: [{ name: 'bench.kapi.dev', clientConfig: { url: hook.url('/validate'), caBundle: pki.caBundle }, rules, sideEffects: 'None', admissionReviewVersions: ['v1'], failurePolicy: 'Fail' }],
+        });
+        // Wait until the webhook is called, then measure.
+        for (let i = 0; hook.received.length === 0 && i < 200; i++) await create('warm')(i);
+        if (hook.received.length === 0) throw new Error('the benchmark webhook was never called');
+        show('one validating webhook on 127.0.0.1 (HTTPS)', await latencies(n, create('hooked')));
+        await c.request('DELETE', '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/bench-hook');
+        const expressions = ['object.metadata.name.size() < 64', "!object.metadata.name.startsWith('deny-')", "!has(object.data) || object.data.all(k, k.size() < 64)"];
+        for (const [i, expression] of expressions.entries()) {
+          await c.request('POST', '/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies', {
+            metadata: { name: `bench-policy-${i}` },
+            spec: { failurePolicy: 'Fail', matchConstraints: { resourceRules: rules }, validations: [{ expression }] },
+          });
+          await c.request('POST', '/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings', {
+            metadata: { name: `bench-binding-${i}` },
+            spec: { policyName: `bench-policy-${i}`, validationActions: ['Deny'] },
+          });
+        }
+        // Wait until the policies are in force (a `deny-` name is refused), then measure.
+        let active = false;
+        for (let i = 0; !active && i < 200; i++) {
+          const r = await c.request('POST', '/api/v1/namespaces/bench/configmaps', configMap(`deny-${i}`));
+          active = r.status >= 400;
+          if (!active) await new Promise((res) => setTimeout(res, 10));
+        }
+        if (!active) throw new Error('the benchmark policies never took effect');
+        show('three ValidatingAdmissionPolicies (CEL)', await latencies(n, create('policed')));
+      } finally {
+        c.close();
+      }
+    });
+  } finally {
+    await hook.close();
+    pki.cleanup();
+  }
+}
+
 async function main(): Promise<void> {
   const t0 = performance.now();
   const results: Results = [];
   await benchSqlite(results);
   await benchEtcd(results);
   await benchSecurity(results);
+  await benchAdmission(results);
   results.push(['ratios', null]);
   const value = (label: string) => Number(results.find(([k]) => k === label)?.[1]);
   const ratio = (label: string, a: string, b: string) => results.push([label, (value(a) / value(b)).toFixed(2)]);
