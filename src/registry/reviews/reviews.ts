@@ -14,17 +14,8 @@ function str(o: JsonObject | undefined, k: string): string {
   return typeof v === 'string' ? v : '';
 }
 
-/** Answers a SelfSubjectAccessReview for the requesting user. */
-export async function selfSubjectAccessReview(authorizer: Authorizer, user: UserInfo, review: KubeObject): Promise<KubeObject> {
-  const spec = isJsonObject(review.spec) ? review.spec : {};
-  const ra = isJsonObject(spec.resourceAttributes) ? spec.resourceAttributes : undefined;
-  const nra = isJsonObject(spec.nonResourceAttributes) ? spec.nonResourceAttributes : undefined;
-  if (!ra && !nra) {
-    throw newInvalid('SelfSubjectAccessReview', 'authorization.k8s.io', '', [required(FieldPath.of('spec', 'resourceAttributes'), 'exactly one of nonResourceAttributes or resourceAttributes must be specified')]);
-  }
-  if (ra && nra) {
-    throw newInvalid('SelfSubjectAccessReview', 'authorization.k8s.io', '', [invalid(FieldPath.of('spec', 'nonResourceAttributes'), nra, 'cannot be specified in combination with resourceAttributes')]);
-  }
+/** The status of an access review: the authorizers' decision on the resource or non-resource attributes. */
+async function accessReviewStatus(authorizer: Authorizer, user: UserInfo, ra: JsonObject | undefined, nra: JsonObject | undefined): Promise<JsonObject> {
   const r = await authorizer.authorize({
     user,
     verb: ra ? str(ra, 'verb') : str(nra, 'verb'),
@@ -40,6 +31,21 @@ export async function selfSubjectAccessReview(authorizer: Authorizer, user: User
   const status: JsonObject = { allowed: r.decision === 'Allow' };
   if (r.decision === 'Deny') status.denied = true;
   if (r.reason) status.reason = r.reason;
+  return status;
+}
+
+/** Answers a SelfSubjectAccessReview for the requesting user. */
+export async function selfSubjectAccessReview(authorizer: Authorizer, user: UserInfo, review: KubeObject): Promise<KubeObject> {
+  const spec = isJsonObject(review.spec) ? review.spec : {};
+  const ra = isJsonObject(spec.resourceAttributes) ? spec.resourceAttributes : undefined;
+  const nra = isJsonObject(spec.nonResourceAttributes) ? spec.nonResourceAttributes : undefined;
+  if (!ra && !nra) {
+    throw newInvalid('SelfSubjectAccessReview', 'authorization.k8s.io', '', [required(FieldPath.of('spec', 'resourceAttributes'), 'exactly one of nonResourceAttributes or resourceAttributes must be specified')]);
+  }
+  if (ra && nra) {
+    throw newInvalid('SelfSubjectAccessReview', 'authorization.k8s.io', '', [invalid(FieldPath.of('spec', 'nonResourceAttributes'), nra, 'cannot be specified in combination with resourceAttributes')]);
+  }
+  const status = await accessReviewStatus(authorizer, user, ra, nra);
   return { ...review, apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', metadata: { ...(review.metadata ?? {}), creationTimestamp: null }, status };
 }
 
@@ -88,21 +94,7 @@ export async function subjectAccessReview(authorizer: Authorizer, review: KubeOb
   }
   const extra: Record<string, string[]> = {};
   if (isJsonObject(spec.extra)) for (const [k, v] of Object.entries(spec.extra)) extra[k] = Array.isArray(v) ? v.map(String) : [];
-  const r = await authorizer.authorize({
-    user: { name: user, uid: str(spec, 'uid'), groups, extra },
-    verb: ra ? str(ra, 'verb') : str(nra, 'verb'),
-    isResourceRequest: !!ra,
-    namespace: str(ra, 'namespace'),
-    apiGroup: str(ra, 'group'),
-    apiVersion: str(ra, 'version'),
-    resource: str(ra, 'resource'),
-    subresource: str(ra, 'subresource'),
-    name: str(ra, 'name'),
-    path: str(nra, 'path'),
-  });
-  const status: JsonObject = { allowed: r.decision === 'Allow' };
-  if (r.decision === 'Deny') status.denied = true;
-  if (r.reason) status.reason = r.reason;
+  const status = await accessReviewStatus(authorizer, { name: user, uid: str(spec, 'uid'), groups, extra }, ra, nra);
   return { ...review, kind, metadata: { ...(review.metadata ?? {}), creationTimestamp: null }, status };
 }
 
