@@ -36,7 +36,6 @@ export const serveFlags: FlagSpec[] = [
   { name: 'request-timeout', type: 'duration', default: '1m0s', help: 'The longest a non-watch request may take before it is answered with 504.' },
   { name: 'runtime-config', type: 'string', default: '', help: 'A set of key=value pairs that enable or disable built-in APIs, e.g. admissionregistration.k8s.io/v1beta1=true,api/all=false.' },
   { name: 'max-request-bytes', type: 'int', default: '3145728', help: 'Largest request body accepted; larger bodies get 413.' },
-  { name: 'shutdown-delay-duration', type: 'duration', default: '0s', help: 'Time to keep serving after SIGTERM before refusing new requests.' },
   ...authenticationFlags,
   ...admissionFlagSpecs,
   { name: 'authorization-mode', type: 'string', default: 'Node,RBAC', help: 'Ordered list of authorizers: AlwaysAllow, AlwaysDeny, ABAC, Webhook, RBAC, Node. Members of system:masters are always allowed.' },

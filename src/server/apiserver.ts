@@ -43,7 +43,7 @@ import { serviceHooks, storageBackedAllocator } from '../registry/core/service/h
 import { rbacEscalationHooks, type EscalationCheck } from '../registry/rbac/escalation.js';
 import type { ServiceAllocator } from '../registry/core/service/allocator.js';
 import { ensureKubernetesService } from '../registry/core/service/kubernetes.js';
-import { podHooks, bindingEndpoint, evictionEndpoint, podLogEndpoint, podConnectEndpoint } from '../registry/core/pod.js';
+import { bindingEndpoint, evictionEndpoint, podLogEndpoint, podConnectEndpoint } from '../registry/core/pod.js';
 
 export interface APIServerConfig {
   storage: Storage;
@@ -131,7 +131,6 @@ export class APIServer {
     }
     let hooks: StoreHooks = { ...(conversionHooksFor(spec) ?? {}) };
     if (spec.group === '' && spec.resource === 'namespaces') hooks = { ...hooks, ...namespaceHooks(this.namespaces) };
-    if (spec.group === '' && spec.resource === 'pods') hooks = { ...hooks, ...podHooks() };
     if (spec.group === '' && spec.resource === 'services') hooks = { ...hooks, ...serviceHooks(this.serviceAllocator) };
     if (spec.group === 'rbac.authorization.k8s.io' && this.config.rbacEscalation) {
       hooks = { ...hooks, ...rbacEscalationHooks(this.config.rbacEscalation, spec.resource as Parameters<typeof rbacEscalationHooks>[1]) };
@@ -383,4 +382,3 @@ export function scopeOf(ctx: RequestContext, info: { namespace: string }): Reque
   return { namespace: info.namespace, user: ctx.user, dryRun: ctx.query.get('dryRun') === 'All' };
 }
 
-export { newNotFound };

@@ -87,6 +87,22 @@ describe('health, version and transport', () => {
   });
 });
 
+describe('what a cluster has from the start', () => {
+  test('the kubernetes Service holds the first address of the service range', async () => {
+    const svc = await c.request('GET', '/api/v1/namespaces/default/services/kubernetes');
+    assert.equal(svc.status, 200, svc.body);
+    assert.equal(svc.json().spec.clusterIP, '10.96.0.1');
+    assert.equal(svc.json().spec.ports[0].port, 443);
+  });
+
+  test('componentstatuses answer, with the deprecation warning', async () => {
+    const cs = await c.request('GET', '/api/v1/componentstatuses');
+    assert.equal(cs.status, 200, cs.body);
+    assert.deepEqual(cs.json().items.map((i: { metadata: { name: string } }) => i.metadata.name).sort(), ['controller-manager', 'etcd-0', 'scheduler']);
+    assert.match(String(cs.headers.warning), /v1 ComponentStatus is deprecated in v1\.19\+/);
+  });
+});
+
 describe('CRUD semantics', () => {
   test('create, get, update with optimistic concurrency, delete', async () => {
     const created = await c.request('POST', cmPath, { body: cm('one') });
@@ -243,6 +259,8 @@ describe('bad input gets the Status kube-apiserver gives, and changes nothing', 
     const warned = await c.request('POST', cmPath, { body: { ...cm('warned'), bogus: 1 } });
     assert.equal(warned.status, 201);
     assert.match(String(warned.headers.warning), /299 - "unknown field \\"bogus\\""/);
+    // As decoding into Kubernetes' types does, the unknown field is dropped, not stored.
+    assert.equal((await c.request('GET', `${cmPath}/warned`)).json().bogus, undefined);
     assertStatus(await c.request('POST', '/apis/apps/v1/namespaces/it/deployments', { body: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { replicas: 'three' } } }), 400, 'BadRequest', /cannot unmarshal string/);
     const after = (await c.request('GET', `${cmPath}?fieldSelector=metadata.name%3Dk`)).json();
     assert.equal(after.items.length, 0);

@@ -4,7 +4,7 @@
  */
 import { parseAllDocuments } from 'yaml';
 import type { HttpRequest } from '../../server/http.js';
-import { newBadRequest, newRequestEntityTooLarge, StatusError } from '../../runtime/errors.js';
+import { newBadRequest, newRequestEntityTooLarge } from '../../runtime/errors.js';
 import { isJsonObject, type KubeObject } from '../../runtime/object.js';
 import { decodeKubeProtobuf } from '../../runtime/protobuf/decode.js';
 import type { InputFormat } from './negotiate.js';
@@ -139,4 +139,3 @@ export function decodeValue(body: Buffer, format: 'json' | 'yaml'): unknown {
   return format === 'json' ? parseJson(text, 'error decoding body') : parseYaml(text);
 }
 
-export { StatusError };

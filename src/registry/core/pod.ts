@@ -1,22 +1,16 @@
 /**
- * Pod specifics: graceful deletion (immediate for unscheduled or finished
- * pods), the binding and eviction subresources, and the kubelet-backed
+ * Pod specifics: the binding and eviction subresources, and the kubelet-backed
  * subresources (log, exec, attach, portforward, proxy), which kapi answers
  * with Kubernetes' errors for a pod without a reachable node.
  */
 import type { KubeObject } from '../../runtime/object.js';
 import { newBadRequest, newConflict, successStatus } from '../../runtime/errors.js';
 import type { CreateOnlyEndpoint, ConnectEndpoint } from '../../endpoints/installer.js';
-import type { GenericStore, StoreHooks } from '../generic/store.js';
+import type { GenericStore } from '../generic/store.js';
 import { writeError } from '../../endpoints/handlers/responsewriters.js';
 
 function scopeOf(ctx: { user?: { name: string; uid: string; groups: string[] }; query: URLSearchParams }, ns: string) {
   return { namespace: ns, user: ctx.user, dryRun: ctx.query.get('dryRun') === 'All' };
-}
-
-/** Pods are deleted at once: with no kubelet, nothing would finish a graceful deletion. */
-export function podHooks(): StoreHooks {
-  return {};
 }
 
 /** POST pods/<name>/binding: sets spec.nodeName (what the scheduler does). */

@@ -3,7 +3,6 @@
  * views), with the field renames Kubernetes' conversion makes.
  */
 import type { KubeObject } from '../../runtime/object.js';
-import type { StoreHooks } from '../generic/store.js';
 import { clone } from '../conversion/fields.js';
 import type { VersionConverter } from '../conversion/registry.js';
 
@@ -51,4 +50,3 @@ export const eventsConverter: VersionConverter = {
 };
 
 /** Store hooks of the events.k8s.io/v1 store (same as `conversionHooksFor` gives). */
-export const eventsConversion: StoreHooks = { toServed: coreToEventsV1, toStored: eventsV1ToCore };
